@@ -1,0 +1,38 @@
+package io.medallion.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** A whole pipeline spec after overlays and substitution: immutable and validated. */
+public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark,
+                           Map<String, TableSpec> tables) {
+    public PipelineSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(spark, "spark");
+        tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+    }
+
+    /**
+     * The tables a job should work on: all of them in spec order, or the named ones.
+     *
+     * @throws IllegalArgumentException naming the unknown table and the known ones
+     */
+    public List<TableSpec> select(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return List.copyOf(tables.values());
+        }
+        List<TableSpec> selected = new ArrayList<>();
+        for (String n : names) {
+            TableSpec t = tables.get(n);
+            if (t == null) {
+                throw new IllegalArgumentException("unknown table '" + n + "' in --table; tables in "
+                        + file + ": " + String.join(", ", tables.keySet()));
+            }
+            selected.add(t);
+        }
+        return List.copyOf(selected);
+    }
+}

@@ -1,0 +1,19 @@
+package io.medallion.run;
+
+import java.util.List;
+
+/**
+ * One stage of the pipeline. A job only writes its {@code run} part; the {@link JobRunner} owns
+ * the session, the ledger, the events and the exit code, so every job behaves the same.
+ */
+public interface Job {
+    /** The name in the ledger and the logs: {@code bronze}, {@code silver} … */
+    String name();
+
+    /**
+     * Does the work, one outcome per table of {@link JobContext#tables()}. A problem confined to
+     * a table is returned as a failed outcome so the other tables still run; an exception fails
+     * every table that has no outcome.
+     */
+    List<TableOutcome> run(JobContext context) throws Exception;
+}

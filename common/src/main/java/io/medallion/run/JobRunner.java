@@ -1,0 +1,124 @@
+package io.medallion.run;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.spark.SparkSessions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.ThreadContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one life cycle every job run follows: session, close abandoned ledger rows, open ledger
+ * rows, run, one event per table, close ledger rows, stop Spark, exit code. Arguments and the
+ * spec are validated before this is called, so a usage error never starts Spark.
+ */
+public final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final PipelineSpec spec;
+    private final Map<String, String> sparkOverrides;
+
+    public JobRunner(PipelineSpec spec, Map<String, String> sparkOverrides) {
+        this.spec = spec;
+        this.sparkOverrides = Map.copyOf(sparkOverrides);
+    }
+
+    /** Runs {@code job} on {@code tables} and returns the process exit code. */
+    public int run(Job job, List<TableSpec> tables, LocalDate runDate) {
+        Instant startedAt = Instant.now();
+        String runId = RunIds.next(job.name(), startedAt);
+        ThreadContext.put("run_id", runId);
+        ThreadContext.put("job", job.name());
+        LOG.info("{} run {} for run date {} on {} table(s); lake {}", job.name(), runId, runDate, tables.size(),
+                spec.storage().lakeRoot());
+        SparkSession spark;
+        try {
+            spark = SparkSessions.create(spec.spark(), "medallion " + job.name(), sparkOverrides);
+        } catch (RuntimeException e) {
+            LOG.error("could not start Spark: {}", rootMessage(e), e);
+            return ExitCode.FAILED;
+        }
+        LOG.info("Spark {} session ready ({} profile, master {}) in {} ms", spark.version(),
+                spec.spark().profile().name().toLowerCase(java.util.Locale.ROOT),
+                spark.sparkContext().master(), Duration.between(startedAt, Instant.now()).toMillis());
+        EventLog events = new EventLog(runId, job.name());
+        JobContext context = new JobContext(runId, job.name(), runDate, startedAt, spec, tables, spark, events);
+        RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
+        try {
+            long abandoned = ledger.closeAbandoned(job.name(), runId);
+            if (abandoned > 0) {
+                LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
+                        abandoned, job.name());
+            }
+            ledger.open(context);
+            List<TableOutcome> outcomes = runJob(job, context);
+            Instant endedAt = Instant.now();
+            for (TableOutcome o : outcomes) {
+                events.table(o, Duration.between(startedAt, endedAt));
+            }
+            ledger.close(context, outcomes, endedAt);
+            int exit = exitCode(outcomes);
+            LOG.info("{} run {} finished with exit code {} in {} ms", job.name(), runId, exit,
+                    Duration.between(startedAt, Instant.now()).toMillis());
+            return exit;
+        } catch (Exception e) {
+            LOG.error("{} run {} failed: {}", job.name(), runId, rootMessage(e), e);
+            return ExitCode.FAILED;
+        } finally {
+            spark.stop();
+            ThreadContext.clearMap();
+        }
+    }
+
+    /** Runs the job; tables it did not report on are failed with the reason. */
+    private static List<TableOutcome> runJob(Job job, JobContext context) {
+        List<TableOutcome> reported = new ArrayList<>();
+        String failure = "the job did not report on this table";
+        try {
+            reported.addAll(job.run(context));
+        } catch (Exception e) {
+            failure = rootMessage(e);
+            LOG.error("{} failed: {}", job.name(), failure, e);
+        }
+        Map<String, TableOutcome> byTable = new LinkedHashMap<>();
+        for (TableSpec t : context.tables()) {
+            byTable.put(t.name(), null);
+        }
+        for (TableOutcome o : reported) {
+            byTable.put(o.table(), o);
+        }
+        List<TableOutcome> outcomes = new ArrayList<>();
+        for (Map.Entry<String, TableOutcome> e : byTable.entrySet()) {
+            outcomes.add(e.getValue() != null ? e.getValue() : TableOutcome.failed(e.getKey(), failure));
+        }
+        return outcomes;
+    }
+
+    static int exitCode(List<TableOutcome> outcomes) {
+        boolean quality = false;
+        for (TableOutcome o : outcomes) {
+            if (o.status() == TableStatus.FAILED || o.status() == TableStatus.RUNNING) {
+                return ExitCode.FAILED;
+            }
+            quality |= o.status() == TableStatus.QUALITY_FAILED;
+        }
+        return quality ? ExitCode.QUALITY_GATE : ExitCode.OK;
+    }
+
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return t == e ? m : e.getMessage() != null && !e.getMessage().equals(m) ? e.getMessage() : m;
+    }
+}

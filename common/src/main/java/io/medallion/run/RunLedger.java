@@ -1,0 +1,100 @@
+package io.medallion.run;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The run ledger {@code ops.runs}: one row per job run and table. A row is written as
+ * {@code running} before the work starts and closed with the figures when it ends, so a process
+ * that dies leaves a {@code running} row, which the next run of the same job closes as
+ * {@code failed}.
+ */
+public final class RunLedger {
+    public static final String TABLE = "runs";
+
+    public static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("job", DataTypes.StringType, false)
+            .add("table_name", DataTypes.StringType, false)
+            .add("run_date", DataTypes.DateType, true)
+            .add("status", DataTypes.StringType, false)
+            .add("started_at", DataTypes.TimestampType, false)
+            .add("ended_at", DataTypes.TimestampType, true)
+            .add("rows_read", DataTypes.LongType, true)
+            .add("rows_written", DataTypes.LongType, true)
+            .add("rows_quarantined", DataTypes.LongType, true)
+            .add("duplicates_dropped", DataTypes.LongType, true)
+            .add("files_added", DataTypes.LongType, true)
+            .add("files_removed", DataTypes.LongType, true)
+            .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true)
+            .add("message", DataTypes.StringType, true);
+
+    private final SparkSession spark;
+    private final String path;
+
+    public RunLedger(SparkSession spark, String path) {
+        this.spark = spark;
+        this.path = path;
+    }
+
+    /** Closes the rows that an earlier run of {@code job} left {@code running}; returns how many. */
+    public long closeAbandoned(String job, String closingRunId) {
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return 0;
+        }
+        String condition = "status = 'running' AND job = '" + job + "'";
+        long abandoned = spark.read().format("delta").load(path).where(condition).count();
+        if (abandoned > 0) {
+            DeltaTable.forPath(spark, path).updateExpr(condition, Map.of(
+                    "status", "'failed'",
+                    "ended_at", "current_timestamp()",
+                    "message", "'abandoned: the process ended without closing the run; closed by run "
+                            + closingRunId + "'"));
+        }
+        return abandoned;
+    }
+
+    /** Records that the run has started on each of its tables. */
+    public void open(JobContext context) {
+        List<Row> rows = new ArrayList<>();
+        for (var table : context.tables()) {
+            rows.add(RowFactory.create(context.runId(), context.job(), table.name(), Date.valueOf(context.runDate()),
+                    TableStatus.RUNNING.ledgerName(), Timestamp.from(context.startedAt()), null, null, null, null,
+                    null, null, null, null, null));
+        }
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+    }
+
+    /** Replaces the run's {@code running} rows with the outcomes. */
+    public void close(JobContext context, List<TableOutcome> outcomes, Instant endedAt) {
+        List<Row> rows = new ArrayList<>();
+        for (TableOutcome o : outcomes) {
+            rows.add(RowFactory.create(context.runId(), context.job(), o.table(), Date.valueOf(context.runDate()),
+                    o.status().ledgerName(), Timestamp.from(context.startedAt()), Timestamp.from(endedAt),
+                    o.rowsRead(), o.rowsWritten(), o.rowsQuarantined(), o.duplicatesDropped(), o.filesAdded(),
+                    o.filesRemoved(), new java.util.HashMap<>(o.metrics()), o.message()));
+        }
+        Dataset<Row> updates = spark.createDataFrame(rows, SCHEMA);
+        DeltaTable.forPath(spark, path).as("t")
+                .merge(updates.as("s"), "t.run_id = s.run_id AND t.table_name = s.table_name")
+                .whenMatched().updateAll()
+                .whenNotMatched().insertAll()
+                .execute();
+    }
+
+    public Dataset<Row> read() {
+        return spark.read().format("delta").load(path).orderBy(functions.col("started_at"), functions.col("table_name"));
+    }
+}

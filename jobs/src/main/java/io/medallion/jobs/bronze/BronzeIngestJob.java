@@ -1,0 +1,268 @@
+package io.medallion.jobs.bronze;
+
+import io.delta.tables.DeltaTable;
+import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.JobRunner;
+import io.medallion.run.TableOutcome;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion bronze}: takes each table's new landing files (batch date up to the run
+ * date) into its bronze Delta table, exactly once per file.
+ *
+ * <p>Order of a table's ingest, and why: roll back a previous run's bronze append that never got
+ * recorded (it crashed in between); refuse the table if an ingested file has changed; fingerprint
+ * the new files; append their rows in one commit tagged with the run id; prove bronze holds each
+ * file's every line; then record the files. A crash at any point leaves either nothing or an
+ * unrecorded append that the next run removes before ingesting again.
+ */
+public final class BronzeIngestJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
+    private static final String COMMIT_TAG = "medallion:bronze:";
+    private static final String ROLLBACK_TAG = "medallion:bronze-rollback:";
+    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+
+    @Override
+    public String name() {
+        return "bronze";
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake().ops(IngestedFiles.TABLE));
+        List<TableOutcome> outcomes = new ArrayList<>();
+        for (TableSpec table : context.tables()) {
+            try {
+                outcomes.add(ingest(context, table, ingested));
+            } catch (Exception e) {
+                String message = JobRunner.rootMessage(e);
+                LOG.error("{}: {}", table.name(), message, e instanceof ChangedLandingFileException ? null : e);
+                outcomes.add(TableOutcome.failed(table.name(), message));
+            }
+        }
+        return outcomes;
+    }
+
+    private TableOutcome ingest(JobContext context, TableSpec table, IngestedFiles ingested) throws Exception {
+        long start = System.nanoTime();
+        SparkSession spark = context.spark();
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        String bronzePath = context.lake().bronze(table.name());
+        TableOutcome.Builder outcome = TableOutcome.builder(table.name());
+
+        List<LandingFile> all = new LandingScanner(hadoop.get(), context.spec().storage().landingRoot()).list(table);
+        List<LandingFile> due = all.stream().filter(f -> !f.batchDate().isAfter(context.runDate())).toList();
+        Map<String, IngestedFiles.Entry> recorded = ingested.forTable(table.name());
+
+        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded);
+        if (rolledBack > 0) {
+            outcome.metric("rows_rolled_back", rolledBack);
+        }
+        refuseChangedFiles(context, table, all, recorded, hadoop);
+
+        List<LandingFile> fresh = due.stream().filter(f -> !recorded.containsKey(f.path())).toList();
+        outcome.metric("files_already_ingested", due.size() - fresh.size())
+                .metric("files_for_later_dates", all.size() - due.size());
+        if (fresh.isEmpty()) {
+            LOG.info("{}: no new landing files up to {} ({} already ingested)", table.name(), context.runDate(),
+                    due.size());
+            return outcome.metric("files_ingested", 0).build();
+        }
+        long bytes = fresh.stream().mapToLong(LandingFile::size).sum();
+        Set<String> dates = new TreeSet<>();
+        fresh.forEach(f -> dates.add(f.batchDate().toString()));
+        LOG.info("{}: ingesting {} new file(s), {} MB, batch date(s) {}", table.name(), fresh.size(),
+                String.format("%.1f", bytes / 1e6), dates);
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Map<String, FileDigest> digests = digest(jsc, fresh, hadoop);
+
+        Timestamp ingestedAt = Timestamp.from(context.startedAt());
+        String runId = context.runId();
+        LineParser parser = new LineParser(table);
+        boolean json = BronzeSchema.isJson(table);
+        JavaRDD<Row> rows = jsc.parallelize(fresh, fresh.size())
+                .flatMap(f -> new FileRows(f, parser, json, runId, ingestedAt, hadoop.get()));
+        spark.createDataFrame(rows, BronzeSchema.of(table)).write().format("delta").mode("append")
+                .partitionBy(BronzeColumns.BATCH_DATE)
+                .option("mergeSchema", "true")
+                .option("userMetadata", COMMIT_TAG + runId)
+                .save(bronzePath);
+
+        // Prove the append holds every line of every file, once.
+        Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
+                .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
+        Map<String, long[]> perFile = new HashMap<>();
+        for (Row r : appended.groupBy(BronzeColumns.SOURCE_FILE)
+                .agg(functions.count(functions.lit(1)), functions.count(functions.col(BronzeColumns.PARSE_ERROR)),
+                        functions.countDistinct(functions.col(BronzeColumns.SOURCE_LINE)))
+                .collectAsList()) {
+            perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+        }
+        long linesRead = 0;
+        long rowsWritten = 0;
+        long malformed = 0;
+        List<Row> records = new ArrayList<>();
+        for (LandingFile f : fresh) {
+            FileDigest d = digests.get(f.path());
+            long[] counts = perFile.getOrDefault(f.path(), new long[3]);
+            if (counts[0] != d.lines() || counts[2] != d.lines()) {
+                throw new IllegalStateException(table.name() + ": bronze received " + counts[0] + " rows ("
+                        + counts[2] + " distinct lines) of " + f.path() + ", which has " + d.lines()
+                        + " lines; nothing recorded, the next run rolls this append back and retries");
+            }
+            linesRead += d.lines();
+            rowsWritten += counts[0];
+            malformed += counts[1];
+            records.add(RowFactory.create(table.name(), f.path(), Date.valueOf(f.batchDate()), f.size(),
+                    new Timestamp(f.modifiedAt()), d.sha256(), d.lines(), counts[1], runId, ingestedAt));
+        }
+        List<String> drift = driftedFields(spark, appended, table);
+        ingested.record(records);
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("{}: {} lines from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
+                linesRead, fresh.size(), String.format("%.1f", seconds), Math.round(linesRead / seconds), malformed,
+                drift.isEmpty() ? "" : ", undeclared fields " + drift);
+        outcome.rowsRead(linesRead).rowsWritten(rowsWritten)
+                .filesAdded(filesAddedBy(spark, bronzePath, runId))
+                .metric("files_ingested", fresh.size())
+                .metric("bytes_ingested", bytes)
+                .metric("malformed_lines", malformed)
+                .metric("batch_dates", String.join(",", dates));
+        if (!drift.isEmpty()) {
+            outcome.metric("schema_drift_added_fields", String.join(",", drift));
+        }
+        return outcome.build();
+    }
+
+    private static Map<String, FileDigest> digest(JavaSparkContext jsc, List<LandingFile> files, HadoopConf hadoop) {
+        List<String> paths = files.stream().map(LandingFile::path).toList();
+        Map<String, FileDigest> digests = new LinkedHashMap<>();
+        for (FileDigest d : jsc.parallelize(paths, paths.size()).map(p -> FileDigest.of(p, hadoop.get())).collect()) {
+            digests.put(d.path(), d);
+        }
+        return digests;
+    }
+
+    /**
+     * Removes rows of bronze appends whose files were never recorded in {@code ops.ingested_files}
+     * (the run died between the two commits), so re-ingesting them cannot double them.
+     */
+    private static long rollBackUnrecordedAppends(SparkSession spark, String bronzePath,
+                                                  Map<String, IngestedFiles.Entry> recorded) {
+        if (!DeltaTable.isDeltaTable(spark, bronzePath)) {
+            return 0;
+        }
+        Set<String> recordedRuns = new HashSet<>();
+        recorded.values().forEach(e -> recordedRuns.add(e.runId()));
+        Set<String> appended = new HashSet<>();
+        Set<String> rolledBack = new HashSet<>();
+        for (Row r : DeltaTable.forPath(spark, bronzePath).history(100).select("userMetadata").collectAsList()) {
+            String tag = r.getString(0);
+            if (tag != null && tag.startsWith(COMMIT_TAG)) {
+                appended.add(tag.substring(COMMIT_TAG.length()));
+            } else if (tag != null && tag.startsWith(ROLLBACK_TAG)) {
+                rolledBack.add(tag.substring(ROLLBACK_TAG.length()));
+            }
+        }
+        appended.removeAll(recordedRuns);
+        appended.removeAll(rolledBack);
+        long removed = 0;
+        for (String runId : appended) {
+            Dataset<Row> bronze = spark.read().format("delta").load(bronzePath);
+            long rows = bronze.where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId)).count();
+            LOG.warn("rolling back {} bronze row(s) of run {} whose files were never recorded as ingested", rows, runId);
+            spark.conf().set(USER_METADATA_CONF, ROLLBACK_TAG + runId);
+            try {
+                DeltaTable.forPath(spark, bronzePath).delete(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
+            } finally {
+                spark.conf().unset(USER_METADATA_CONF);
+            }
+            removed += rows;
+        }
+        return removed;
+    }
+
+    /** Fails the table when a file it ingested has different content now. */
+    private static void refuseChangedFiles(JobContext context, TableSpec table, List<LandingFile> files,
+                                           Map<String, IngestedFiles.Entry> recorded, HadoopConf hadoop) {
+        List<LandingFile> suspects = files.stream().filter(f -> {
+            IngestedFiles.Entry e = recorded.get(f.path());
+            return e != null && (e.size() != f.size() || e.modifiedAt() != f.modifiedAt());
+        }).toList();
+        if (suspects.isEmpty()) {
+            return;
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
+        List<String> changed = new ArrayList<>();
+        for (FileDigest d : digest(jsc, suspects, hadoop).values()) {
+            IngestedFiles.Entry e = recorded.get(d.path());
+            if (!e.sha256().equals(d.sha256())) {
+                changed.add(d.path() + " (ingested by run " + e.runId() + " at " + e.ingestedAt()
+                        + " with sha256 " + e.sha256().substring(0, 12) + "…, now " + d.sha256().substring(0, 12) + "…)");
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new ChangedLandingFileException(table.name() + ": " + changed.size()
+                    + " landing file(s) changed after they were ingested: " + String.join("; ", changed)
+                    + ". Landed files must not change: restore the original, and deliver corrections as a new file");
+        }
+    }
+
+    /** Fields present in this run's records that the spec does not declare (schema drift). */
+    private static List<String> driftedFields(SparkSession spark, Dataset<Row> appended, TableSpec table) {
+        Set<String> declared = new HashSet<>(table.columnNames());
+        Set<String> found = new TreeSet<>();
+        List<String> jsonColumns = new ArrayList<>();
+        if (table.cdc().isPresent()) {
+            jsonColumns.add(table.cdc().get().beforeField());
+            jsonColumns.add(table.cdc().get().afterField());
+        }
+        if (BronzeSchema.isJson(table)) {
+            jsonColumns.add(BronzeColumns.RESCUED);
+        }
+        for (String column : jsonColumns) {
+            boolean image = !column.equals(BronzeColumns.RESCUED);
+            Dataset<Row> keys = appended.where(functions.col(column).isNotNull()
+                            .and(functions.col(BronzeColumns.PARSE_ERROR).isNull()))
+                    .select(functions.explode(functions.json_object_keys(functions.col(column))).as("k"))
+                    .distinct();
+            for (Row r : keys.collectAsList()) {
+                String key = r.getString(0);
+                if (!image || !declared.contains(key)) {
+                    found.add(image ? column + "." + key : key);
+                }
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    private static long filesAddedBy(SparkSession spark, String bronzePath, String runId) {
+        List<Row> commits = DeltaTable.forPath(spark, bronzePath).history(5)
+                .where(functions.col("userMetadata").equalTo(COMMIT_TAG + runId))
+                .select(functions.col("operationMetrics").getItem("numFiles")).collectAsList();
+        return commits.isEmpty() || commits.get(0).isNullAt(0) ? 0 : Long.parseLong(commits.get(0).getString(0));
+    }
+}

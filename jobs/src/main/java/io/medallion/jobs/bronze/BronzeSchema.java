@@ -1,0 +1,50 @@
+package io.medallion.jobs.bronze;
+
+import io.medallion.config.CdcSpec;
+import io.medallion.config.SourceFormat;
+import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The layout of a bronze table. Data columns hold the text as it arrived (types are checked
+ * here but applied in silver); a change feed keeps its envelope (op, sequence) and its
+ * before/after images as JSON text, so no field is ever dropped.
+ */
+public final class BronzeSchema {
+    private BronzeSchema() {
+    }
+
+    public static List<String> dataColumns(TableSpec table) {
+        if (table.cdc().isPresent()) {
+            CdcSpec c = table.cdc().get();
+            return List.of(c.opField(), c.sequenceField(), c.beforeField(), c.afterField());
+        }
+        return table.columnNames();
+    }
+
+    public static boolean isJson(TableSpec table) {
+        return table.source().format() == SourceFormat.JSONL;
+    }
+
+    public static StructType of(TableSpec table) {
+        StructType schema = new StructType();
+        for (String c : dataColumns(table)) {
+            schema = schema.add(c, DataTypes.StringType, true);
+        }
+        schema = schema
+                .add(BronzeColumns.INGEST_RUN_ID, DataTypes.StringType, false)
+                .add(BronzeColumns.INGESTED_AT, DataTypes.TimestampType, false)
+                .add(BronzeColumns.SOURCE_FILE, DataTypes.StringType, false)
+                .add(BronzeColumns.SOURCE_LINE, DataTypes.LongType, false)
+                .add(BronzeColumns.BATCH_DATE, DataTypes.DateType, false)
+                .add(BronzeColumns.RAW, DataTypes.StringType, true)
+                .add(BronzeColumns.PARSE_ERROR, DataTypes.StringType, true);
+        if (isJson(table)) {
+            schema = schema.add(BronzeColumns.RESCUED, DataTypes.StringType, true);
+        }
+        return schema;
+    }
+}

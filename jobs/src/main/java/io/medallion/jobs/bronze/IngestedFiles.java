@@ -1,0 +1,64 @@
+package io.medallion.jobs.bronze;
+
+import io.delta.tables.DeltaTable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code ops.ingested_files}: every landing file bronze has taken in, with its fingerprint, so a
+ * file is ingested exactly once and a file changed after ingestion is caught.
+ */
+final class IngestedFiles {
+    static final String TABLE = "ingested_files";
+
+    static final StructType SCHEMA = new StructType()
+            .add("table_name", DataTypes.StringType, false)
+            .add("file", DataTypes.StringType, false)
+            .add("batch_date", DataTypes.DateType, false)
+            .add("size_bytes", DataTypes.LongType, false)
+            .add("modified_at", DataTypes.TimestampType, false)
+            .add("sha256", DataTypes.StringType, false)
+            .add("lines", DataTypes.LongType, false)
+            .add("malformed_lines", DataTypes.LongType, false)
+            .add("run_id", DataTypes.StringType, false)
+            .add("ingested_at", DataTypes.TimestampType, false);
+
+    /** What was recorded for one file. */
+    record Entry(String file, long size, long modifiedAt, String sha256, String runId, java.sql.Timestamp ingestedAt) {
+    }
+
+    private final SparkSession spark;
+    private final String path;
+
+    IngestedFiles(SparkSession spark, String path) {
+        this.spark = spark;
+        this.path = path;
+    }
+
+    /** The table's ingested files by path. */
+    Map<String, Entry> forTable(String table) {
+        Map<String, Entry> entries = new HashMap<>();
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return entries;
+        }
+        List<Row> rows = spark.read().format("delta").load(path)
+                .where(functions.col("table_name").equalTo(table))
+                .select("file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
+                .collectAsList();
+        for (Row r : rows) {
+            entries.put(r.getString(0), new Entry(r.getString(0), r.getLong(1), r.getTimestamp(2).getTime(),
+                    r.getString(3), r.getString(4), r.getTimestamp(5)));
+        }
+        return entries;
+    }
+
+    void record(List<Row> rows) {
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+    }
+}

@@ -1,0 +1,45 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.SpecException;
+import io.medallion.config.TableSpec;
+import io.medallion.run.ExitCode;
+import io.medallion.run.Job;
+import io.medallion.run.JobRunner;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that runs one Spark job through the {@link JobRunner}. The spec and the table
+ * selection are validated first; on error it prints the problem and exits 2 without Spark.
+ */
+abstract class SparkJobCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Mixin
+    JobOptions jobOptions;
+
+    @Spec
+    CommandSpec command;
+
+    /** The job, created once the spec is known to be valid. */
+    abstract Job job(PipelineSpec spec);
+
+    @Override
+    public Integer call() {
+        PipelineSpec spec;
+        List<TableSpec> tables;
+        try {
+            spec = specOptions.load();
+            tables = spec.select(jobOptions.tables);
+        } catch (SpecException | IllegalArgumentException e) {
+            command.commandLine().getErr().println("medallion " + command.name() + ": " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        return new JobRunner(spec, jobOptions.sparkConf).run(job(spec), tables, jobOptions.runDateOrToday());
+    }
+}

@@ -1,0 +1,42 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.PipelineSpecLoader;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which pipeline spec to load, and which env overlay to apply to it. */
+public final class SpecOptions {
+    @Option(names = "--pipeline", paramLabel = "FILE", defaultValue = PipelineSpecLoader.DEFAULT_PIPELINE,
+            description = "The pipeline spec (default: ${DEFAULT-VALUE}).")
+    Path pipeline;
+
+    @Option(names = "--env", paramLabel = "NAME", defaultValue = PipelineSpecLoader.DEFAULT_ENV,
+            description = {"Env overlay merged over the spec: conf/env/NAME.yaml, or a path to a .yaml file",
+                "(default: ${DEFAULT-VALUE}; e.g. cluster)."})
+    String env;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Log lines as 'text' or 'json' (one object per line, on stderr). Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
+
+    /** How log lines are written; read by Main before logging starts. */
+    public enum LogFormat { text, json }
+
+    PipelineSpec load() {
+        return PipelineSpecLoader.fromProcess().load(resolvedPipeline(), env);
+    }
+
+    /**
+     * The default spec is found in the installation ({@code MEDALLION_HOME}, set by the launcher)
+     * when the working directory has none, so the launcher works from any directory.
+     */
+    Path resolvedPipeline() {
+        String home = System.getenv("MEDALLION_HOME");
+        if (pipeline.equals(Path.of(PipelineSpecLoader.DEFAULT_PIPELINE)) && !pipeline.toFile().exists()
+                && home != null) {
+            return Path.of(home).resolve(PipelineSpecLoader.DEFAULT_PIPELINE);
+        }
+        return pipeline;
+    }
+}
