@@ -18,4 +18,8 @@ public record JobContext(String runId, String job, LocalDate runDate, Instant st
     public LakePaths lake() {
         return new LakePaths(spec.storage().lakeRoot());
     }
+
+    public RunLedger ledger() {
+        return new RunLedger(spark, lake().ops(RunLedger.TABLE));
+    }
 }

@@ -66,6 +66,27 @@ public final class RunLedger {
         return abandoned;
     }
 
+    /**
+     * Per table, the ids of {@code job}'s runs that failed after the table's last successful run:
+     * the runs whose partial work the next run may have to undo.
+     */
+    public Map<String, java.util.Set<String>> failedSinceLastSuccess(String job) {
+        Map<String, java.util.Set<String>> failed = new java.util.HashMap<>();
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return failed;
+        }
+        Dataset<Row> runs = spark.read().format("delta").load(path).where(functions.col("job").equalTo(job));
+        Dataset<Row> lastSuccess = runs.where("status = 'succeeded'").groupBy("table_name")
+                .agg(functions.max("started_at").as("last_success"));
+        List<Row> rows = runs.where("status = 'failed'").join(lastSuccess, "table_name", "left")
+                .where("last_success IS NULL OR started_at > last_success")
+                .select("table_name", "run_id").collectAsList();
+        for (Row r : rows) {
+            failed.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
+        }
+        return failed;
+    }
+
     /** Records that the run has started on each of its tables. */
     public void open(JobContext context) {
         List<Row> rows = new ArrayList<>();

@@ -5,7 +5,7 @@ import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
-import io.medallion.run.JobRunner;
+import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -42,6 +42,8 @@ public final class BronzeIngestJob implements Job {
     private static final String COMMIT_TAG = "medallion:bronze:";
     private static final String ROLLBACK_TAG = "medallion:bronze-rollback:";
     private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+    /** Tables ingested at once; each is mostly driver-side Delta work that overlaps well. */
+    static final int TABLE_PARALLELISM = 4;
 
     @Override
     public String name() {
@@ -51,20 +53,23 @@ public final class BronzeIngestJob implements Job {
     @Override
     public List<TableOutcome> run(JobContext context) {
         IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake().ops(IngestedFiles.TABLE));
-        List<TableOutcome> outcomes = new ArrayList<>();
-        for (TableSpec table : context.tables()) {
+        ingested.ensureExists();
+        Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
+        Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name());
+        return PerTable.run(context.tables(), TABLE_PARALLELISM, table -> {
             try {
-                outcomes.add(ingest(context, table, ingested));
-            } catch (Exception e) {
-                String message = JobRunner.rootMessage(e);
-                LOG.error("{}: {}", table.name(), message, e instanceof ChangedLandingFileException ? null : e);
-                outcomes.add(TableOutcome.failed(table.name(), message));
+                return ingest(context, table, ingested, recorded.getOrDefault(table.name(), Map.of()),
+                        failedRuns.getOrDefault(table.name(), Set.of()));
+            } catch (ChangedLandingFileException e) {
+                // An expected refusal: the message says it all, a stack trace would bury it.
+                LOG.error("{}", e.getMessage());
+                return TableOutcome.failed(table.name(), e.getMessage());
             }
-        }
-        return outcomes;
+        });
     }
 
-    private TableOutcome ingest(JobContext context, TableSpec table, IngestedFiles ingested) throws Exception {
+    private TableOutcome ingest(JobContext context, TableSpec table, IngestedFiles ingested,
+                                Map<String, IngestedFiles.Entry> recorded, Set<String> failedRuns) throws Exception {
         long start = System.nanoTime();
         SparkSession spark = context.spark();
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
@@ -73,9 +78,7 @@ public final class BronzeIngestJob implements Job {
 
         List<LandingFile> all = new LandingScanner(hadoop.get(), context.spec().storage().landingRoot()).list(table);
         List<LandingFile> due = all.stream().filter(f -> !f.batchDate().isAfter(context.runDate())).toList();
-        Map<String, IngestedFiles.Entry> recorded = ingested.forTable(table.name());
-
-        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded);
+        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded, failedRuns);
         if (rolledBack > 0) {
             outcome.metric("rows_rolled_back", rolledBack);
         }
@@ -114,11 +117,14 @@ public final class BronzeIngestJob implements Job {
         Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
         Map<String, long[]> perFile = new HashMap<>();
-        for (Row r : appended.groupBy(BronzeColumns.SOURCE_FILE)
+        Set<Object> dataFiles = new HashSet<>();
+        for (Row r : appended.withColumn("_data_file", functions.input_file_name()).groupBy(BronzeColumns.SOURCE_FILE)
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col(BronzeColumns.PARSE_ERROR)),
-                        functions.countDistinct(functions.col(BronzeColumns.SOURCE_LINE)))
+                        functions.countDistinct(functions.col(BronzeColumns.SOURCE_LINE)),
+                        functions.collect_set(functions.col("_data_file")))
                 .collectAsList()) {
             perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+            dataFiles.addAll(r.getList(4));
         }
         long linesRead = 0;
         long rowsWritten = 0;
@@ -146,7 +152,7 @@ public final class BronzeIngestJob implements Job {
                 linesRead, fresh.size(), String.format("%.1f", seconds), Math.round(linesRead / seconds), malformed,
                 drift.isEmpty() ? "" : ", undeclared fields " + drift);
         outcome.rowsRead(linesRead).rowsWritten(rowsWritten)
-                .filesAdded(filesAddedBy(spark, bronzePath, runId))
+                .filesAdded(dataFiles.size())
                 .metric("files_ingested", fresh.size())
                 .metric("bytes_ingested", bytes)
                 .metric("malformed_lines", malformed)
@@ -167,39 +173,31 @@ public final class BronzeIngestJob implements Job {
     }
 
     /**
-     * Removes rows of bronze appends whose files were never recorded in {@code ops.ingested_files}
-     * (the run died between the two commits), so re-ingesting them cannot double them.
+     * Removes the rows that failed runs appended to bronze without recording their files in
+     * {@code ops.ingested_files} (the run died between the two commits), so that ingesting those
+     * files again cannot double them. Only runs that failed since the table's last success can
+     * have left such rows.
      */
     private static long rollBackUnrecordedAppends(SparkSession spark, String bronzePath,
-                                                  Map<String, IngestedFiles.Entry> recorded) {
-        if (!DeltaTable.isDeltaTable(spark, bronzePath)) {
+                                                  Map<String, IngestedFiles.Entry> recorded, Set<String> failedRuns) {
+        Set<String> suspects = new TreeSet<>(failedRuns);
+        recorded.values().forEach(e -> suspects.remove(e.runId()));
+        if (suspects.isEmpty() || !DeltaTable.isDeltaTable(spark, bronzePath)) {
             return 0;
         }
-        Set<String> recordedRuns = new HashSet<>();
-        recorded.values().forEach(e -> recordedRuns.add(e.runId()));
-        Set<String> appended = new HashSet<>();
-        Set<String> rolledBack = new HashSet<>();
-        for (Row r : DeltaTable.forPath(spark, bronzePath).history(100).select("userMetadata").collectAsList()) {
-            String tag = r.getString(0);
-            if (tag != null && tag.startsWith(COMMIT_TAG)) {
-                appended.add(tag.substring(COMMIT_TAG.length()));
-            } else if (tag != null && tag.startsWith(ROLLBACK_TAG)) {
-                rolledBack.add(tag.substring(ROLLBACK_TAG.length()));
-            }
-        }
-        appended.removeAll(recordedRuns);
-        appended.removeAll(rolledBack);
         long removed = 0;
-        for (String runId : appended) {
+        for (String runId : suspects) {
             Dataset<Row> bronze = spark.read().format("delta").load(bronzePath);
             long rows = bronze.where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId)).count();
-            LOG.warn("rolling back {} bronze row(s) of run {} whose files were never recorded as ingested", rows, runId);
-            spark.conf().set(USER_METADATA_CONF, ROLLBACK_TAG + runId);
-            try {
-                DeltaTable.forPath(spark, bronzePath).delete(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
-            } finally {
-                spark.conf().unset(USER_METADATA_CONF);
+            if (rows == 0) {
+                continue;
             }
+            LOG.warn("rolling back {} bronze row(s) of failed run {} whose files were never recorded as ingested",
+                    rows, runId);
+            // A session of its own: the commit tag must not leak into other tables' commits.
+            SparkSession tagged = spark.newSession();
+            tagged.conf().set(USER_METADATA_CONF, ROLLBACK_TAG + runId);
+            DeltaTable.forPath(tagged, bronzePath).delete(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
             removed += rows;
         }
         return removed;
@@ -257,12 +255,5 @@ public final class BronzeIngestJob implements Job {
             }
         }
         return new ArrayList<>(found);
-    }
-
-    private static long filesAddedBy(SparkSession spark, String bronzePath, String runId) {
-        List<Row> commits = DeltaTable.forPath(spark, bronzePath).history(5)
-                .where(functions.col("userMetadata").equalTo(COMMIT_TAG + runId))
-                .select(functions.col("operationMetrics").getItem("numFiles")).collectAsList();
-        return commits.isEmpty() || commits.get(0).isNullAt(0) ? 0 : Long.parseLong(commits.get(0).getString(0));
     }
 }

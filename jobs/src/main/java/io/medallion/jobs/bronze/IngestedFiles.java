@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -41,19 +40,23 @@ final class IngestedFiles {
         this.path = path;
     }
 
-    /** The table's ingested files by path. */
-    Map<String, Entry> forTable(String table) {
-        Map<String, Entry> entries = new HashMap<>();
+    /** Creates the empty table, so that tables ingested in parallel only ever append to it. */
+    void ensureExists() {
         if (!DeltaTable.isDeltaTable(spark, path)) {
-            return entries;
+            spark.createDataFrame(List.of(), SCHEMA).write().format("delta").mode("append").save(path);
         }
+    }
+
+    /** Every table's ingested files, by table and path: one read for the whole run. */
+    Map<String, Map<String, Entry>> byTable() {
+        Map<String, Map<String, Entry>> entries = new HashMap<>();
         List<Row> rows = spark.read().format("delta").load(path)
-                .where(functions.col("table_name").equalTo(table))
-                .select("file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
+                .select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
                 .collectAsList();
         for (Row r : rows) {
-            entries.put(r.getString(0), new Entry(r.getString(0), r.getLong(1), r.getTimestamp(2).getTime(),
-                    r.getString(3), r.getString(4), r.getTimestamp(5)));
+            entries.computeIfAbsent(r.getString(0), t -> new HashMap<>()).put(r.getString(1), new Entry(
+                    r.getString(1), r.getLong(2), r.getTimestamp(3).getTime(), r.getString(4), r.getString(5),
+                    r.getTimestamp(6)));
         }
         return entries;
     }

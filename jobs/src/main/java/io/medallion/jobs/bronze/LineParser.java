@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.medallion.config.CdcSpec;
 import io.medallion.config.ColumnSpec;
@@ -94,8 +95,10 @@ final class LineParser implements Serializable {
 
     private ObjectMapper json() {
         if (json == null) {
-            // Exact decimals: a double would turn 711.56 into 711.5599999…
-            json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            // Exact decimals as written: a double would turn 711.56 into 711.5599999…, and the
+            // default node factory would turn 7603.40 into 7603.4.
+            json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
         }
         return json;
     }

@@ -54,6 +54,8 @@ public final class TpchLandingGenerator {
     public TpchLandingGenerator(GeneratorSettings settings, FileSystem fs, Path landingRoot) {
         this.settings = settings;
         this.fs = fs;
+        // Landing files are someone else's deliveries; no .crc side files next to them.
+        fs.setWriteChecksum(false);
         this.landingRoot = landingRoot;
         manifest.scale = settings.scale();
         manifest.seed = settings.seed();
