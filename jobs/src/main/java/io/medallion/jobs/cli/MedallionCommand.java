@@ -35,14 +35,13 @@ public final class MedallionCommand implements Runnable {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setUsageHelpWidth(110);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("medallion " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return ExitCode.FAILED;
         });
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("medallion " + c.getCommandName() + ": " + e.getMessage());
-            c.getErr().println("Run 'medallion " + (c.getParent() == null ? "" : c.getCommandName() + " ")
-                    + "--help' for usage.");
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.USAGE;
         });
         return cmd;

@@ -1,0 +1,62 @@
+package io.medallion.jobs;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code io.medallion.jobs.Main} as its own process, the way the launcher does: a fresh
+ * JVM with the Java 17 flags Spark needs, this test JVM's classpath, and the given environment.
+ */
+public final class CliProcess {
+    /** What a finished process left. */
+    public record Result(int exitCode, String stdout, String stderr, long millis) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + stdout + "\n--- stderr\n"
+                    + stderr.substring(Math.max(0, stderr.length() - 6000));
+        }
+    }
+
+    private final Path workDir;
+    private final Map<String, String> env;
+
+    public CliProcess(Path workDir, Map<String, String> env) {
+        this.workDir = workDir;
+        this.env = Map.copyOf(env);
+    }
+
+    public Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1500m");
+        for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("-Djdk.reflect")) {
+                command.add(jvmArg);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.medallion.jobs.Main");
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir, "stdout", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("medallion " + String.join(" ", args) + " did not finish in 10 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+}

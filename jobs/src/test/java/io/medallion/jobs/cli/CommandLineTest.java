@@ -1,0 +1,77 @@
+package io.medallion.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Argument parsing and usage errors, in process and without Spark. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = MedallionCommand.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    private static String spec() {
+        return Path.of("..", "conf", "pipelines", "tpch.yaml").toString();
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("generate", "bronze", "Exit codes", "3 a quality gate failed");
+    }
+
+    @Test
+    void commandHelpExplainsEveryOption() {
+        assertThat(run("bronze", "--help")).isZero();
+        assertThat(out.toString()).contains("--pipeline", "--env", "--run-date", "--table", "--conf", "--log-format",
+                "exactly once");
+        out.getBuffer().setLength(0);
+        assertThat(run("generate", "--help")).isZero();
+        assertThat(out.toString()).contains("--scale", "--batches", "--seed", "--rate", "--clean", "duplicate");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithoutStartingSpark() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(run("bronze", "--no-such-option")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+        assertThat(run("bronze", "--pipeline", spec(), "--run-date", "2024-13-01")).isEqualTo(2);
+        assertThat(err.toString()).contains("--run-date", "2024-13-01");
+        assertThat(run("bronze", "--pipeline", spec(), "--table", "lineitems")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'lineitems'", "lineitem, orders");
+        assertThat(run("generate", "--pipeline", spec(), "--rate", "typo=0.1", "--landing", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown defect 'typo'");
+        assertThat(run("generate", "--pipeline", spec(), "--scale", "-1", "--landing", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--scale must be > 0");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
+    void anInvalidSpecExitsTwoNamingFileAndKey() throws IOException {
+        Path bad = dir.resolve("conf/pipelines/bad.yaml");
+        Files.createDirectories(bad.getParent());
+        Files.writeString(bad, Files.readString(Path.of(spec())).replace("key: [o_orderkey]", "key: [o_id]"));
+        Files.createDirectories(dir.resolve("conf/env"));
+        Files.writeString(dir.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
+        assertThat(run("bronze", "--pipeline", bad.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(bad.toString(), "tables.orders.key[0]", "column 'o_id' is not in the table's schema");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+    }
+}
