@@ -123,19 +123,6 @@ public final class SpecNode {
         throw value.error("expected true or false, got '" + text + "'");
     }
 
-    public double number(String key, double defaultValue) {
-        if (!has(key)) {
-            return defaultValue;
-        }
-        SpecNode value = get(key);
-        String text = value.asText();
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw value.error("expected a number, got '" + text + "'");
-        }
-    }
-
     /** A list of scalars; a single scalar is accepted as a one-element list. */
     public List<String> strings(String key) {
         if (!has(key)) {

@@ -113,12 +113,15 @@ public final class JobRunner {
         return quality ? ExitCode.QUALITY_GATE : ExitCode.OK;
     }
 
+    /** The most telling message of an exception: its own, or its root cause's when it has none. */
     public static String rootMessage(Throwable e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-        return t == e ? m : e.getMessage() != null && !e.getMessage().equals(m) ? e.getMessage() : m;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 }

@@ -114,8 +114,4 @@ public final class RunLedger {
                 .whenNotMatched().insertAll()
                 .execute();
     }
-
-    public Dataset<Row> read() {
-        return spark.read().format("delta").load(path).orderBy(functions.col("started_at"), functions.col("table_name"));
-    }
 }

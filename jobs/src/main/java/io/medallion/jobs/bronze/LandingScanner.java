@@ -6,17 +6,23 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists a table's landing files: {@code <landing root>/<source path>/<yyyy-MM-dd>/<glob>}. The
- * folder name is the batch date; folders that are not dates are ignored with a warning by the caller.
+ * folder name is the batch date; files in folders that are not dates are left alone, with a warning.
  */
 final class LandingScanner {
+    private static final Logger LOG = LoggerFactory.getLogger(LandingScanner.class);
+
     private final Configuration hadoop;
     private final String landingRoot;
 
@@ -31,6 +37,7 @@ final class LandingScanner {
         FileSystem fs = pattern.getFileSystem(hadoop);
         FileStatus[] statuses = fs.globStatus(pattern);
         List<LandingFile> files = new ArrayList<>();
+        Set<String> notDates = new HashSet<>();
         if (statuses == null) {
             return files;
         }
@@ -41,6 +48,9 @@ final class LandingScanner {
             LocalDate date = batchDate(s.getPath().getParent().getName());
             if (date != null) {
                 files.add(new LandingFile(s.getPath().toString(), date, s.getLen(), s.getModificationTime()));
+            } else if (notDates.add(s.getPath().getParent().toString())) {
+                LOG.warn("{}: ignoring {}: landing folders must be named yyyy-MM-dd (the batch date)", table.name(),
+                        s.getPath().getParent());
             }
         }
         files.sort(Comparator.comparing(LandingFile::batchDate).thenComparing(LandingFile::path));
