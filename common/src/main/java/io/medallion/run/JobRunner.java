@@ -46,9 +46,10 @@ public final class JobRunner {
             LOG.error("could not start Spark: {}", rootMessage(e), e);
             return ExitCode.FAILED;
         }
-        LOG.info("Spark {} session ready ({} profile, master {}) in {} ms", spark.version(),
-                spec.spark().profile().name().toLowerCase(java.util.Locale.ROOT),
-                spark.sparkContext().master(), Duration.between(startedAt, Instant.now()).toMillis());
+        LOG.info("Spark {} session ready ({} profile, master {}) in {} ms; {} ms since the JVM started",
+                spark.version(), spec.spark().profile().name().toLowerCase(java.util.Locale.ROOT),
+                spark.sparkContext().master(), Duration.between(startedAt, Instant.now()).toMillis(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         EventLog events = new EventLog(runId, job.name());
         JobContext context = new JobContext(runId, job.name(), runDate, startedAt, spec, tables, spark, events);
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
