@@ -32,9 +32,15 @@ public final class CliProcess {
     }
 
     public Result run(String... args) throws IOException, InterruptedException {
+        return runWithJvmOptions(List.of(), args);
+    }
+
+    /** Runs with extra JVM options, e.g. a {@code -Dmedallion.crash-at=} point. */
+    public Result runWithJvmOptions(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1500m");
+        command.addAll(jvmOptions);
         for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("-Djdk.reflect")) {
                 command.add(jvmArg);

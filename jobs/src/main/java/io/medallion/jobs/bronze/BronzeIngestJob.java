@@ -3,6 +3,7 @@ package io.medallion.jobs.bronze;
 import io.delta.tables.DeltaTable;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
 import io.medallion.run.PerTable;
@@ -42,6 +43,8 @@ public final class BronzeIngestJob implements Job {
     private static final String COMMIT_TAG = "medallion:bronze:";
     private static final String ROLLBACK_TAG = "medallion:bronze-rollback:";
     private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+    /** Where a crash leaves a bronze append without its ingested-files record (for recovery tests). */
+    public static final String CRASH_AFTER_APPEND = "bronze.after-append";
     /** Tables ingested at once; each is mostly driver-side Delta work that overlaps well. */
     static final int TABLE_PARALLELISM = 4;
 
@@ -112,6 +115,7 @@ public final class BronzeIngestJob implements Job {
                 .option("mergeSchema", "true")
                 .option("userMetadata", COMMIT_TAG + runId)
                 .save(bronzePath);
+        CrashPoints.reached(CRASH_AFTER_APPEND);
 
         // Prove the append holds every line of every file, once: per file, as many rows as the
         // file has lines, numbered 1..lines (each file is read by one sequential reader, so with

@@ -241,6 +241,33 @@ class BronzeCliIT {
 
     @Test
     @Order(7)
+    void aCrashBetweenAppendAndRecordIsRolledBackAndReingestedOnce() throws Exception {
+        Path day6 = Files.createDirectories(landing.resolve("partsupp/2024-01-06")).resolve("partsupp-0001.tbl");
+        Files.write(day6, Files.readAllLines(landing.resolve("partsupp/2024-01-01/partsupp-0001.tbl")).subList(0, 25));
+        long before = bronze("partsupp").count();
+
+        List<String> args = new ArrayList<>(List.of("bronze", "--pipeline", pipeline, "--table", "partsupp",
+                "--run-date", "2024-01-06"));
+        CliProcess.Result crashed = cli.runWithJvmOptions(
+                List.of("-D" + io.medallion.run.CrashPoints.PROPERTY + "=" + BronzeIngestJob.CRASH_AFTER_APPEND),
+                args.toArray(new String[0]));
+        assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(io.medallion.run.CrashPoints.CRASH_STATUS);
+        String crashedRun = runId(crashed);
+        assertThat(bronze("partsupp").count()).as("the append landed, unrecorded").isEqualTo(before + 25);
+        assertThat(ledger().where(col("run_id").equalTo(crashedRun)).first().<String>getAs("status"))
+                .isEqualTo("running");
+
+        CliProcess.Result recovered = cli.run(args.toArray(new String[0]));
+        assertThat(recovered.exitCode()).as(recovered.toString()).isZero();
+        assertThat(recovered.stderr()).contains("rolling back 25 bronze row(s) of failed run " + crashedRun);
+        assertThat(bronze("partsupp").count()).as("ingested once after recovery").isEqualTo(before + 25);
+        assertThat(bronze("partsupp").where(col("_ingest_run_id").equalTo(crashedRun)).count()).isZero();
+        assertThat(ledger().where(col("run_id").equalTo(crashedRun)).first().<String>getAs("status"))
+                .isEqualTo("failed");
+    }
+
+    @Test
+    @Order(8)
     void aConfigurationErrorExitsTwoBeforeSpark() throws Exception {
         Path bad = dir.resolve("conf/pipelines/bad.yaml");
         Files.createDirectories(bad.getParent());
