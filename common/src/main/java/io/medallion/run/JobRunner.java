@@ -54,7 +54,7 @@ public final class JobRunner {
         JobContext context = new JobContext(runId, job.name(), runDate, startedAt, spec, tables, spark, events);
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
         try {
-            long abandoned = ledger.closeAbandoned(job.name(), runId);
+            long abandoned = ledger.closeAbandoned(job.name(), tables.stream().map(TableSpec::name).toList(), runId);
             if (abandoned > 0) {
                 LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
                         abandoned, job.name());

@@ -49,19 +49,25 @@ public final class RunLedger {
         this.path = path;
     }
 
-    /** Closes the rows that an earlier run of {@code job} left {@code running}; returns how many. */
-    public long closeAbandoned(String job, String closingRunId) {
-        if (!DeltaTable.isDeltaTable(spark, path)) {
+    /**
+     * Closes the rows that earlier runs of {@code job} left {@code running} on {@code tables};
+     * returns how many. Runs of one job on one table must not overlap (an orchestrator serializes
+     * them): a row still {@code running} when the next run starts is taken as a crash.
+     */
+    public long closeAbandoned(String job, List<String> tables, String closingRunId) {
+        if (!DeltaTable.isDeltaTable(spark, path) || tables.isEmpty()) {
             return 0;
         }
-        String condition = "status = 'running' AND job = '" + job + "'";
+        org.apache.spark.sql.Column condition = functions.col("status").equalTo("running")
+                .and(functions.col("job").equalTo(job))
+                .and(functions.col("table_name").isin(tables.toArray()));
         long abandoned = spark.read().format("delta").load(path).where(condition).count();
         if (abandoned > 0) {
-            DeltaTable.forPath(spark, path).updateExpr(condition, Map.of(
-                    "status", "'failed'",
-                    "ended_at", "current_timestamp()",
-                    "message", "'abandoned: the process ended without closing the run; closed by run "
-                            + closingRunId + "'"));
+            DeltaTable.forPath(spark, path).update(condition, Map.of(
+                    "status", functions.lit(TableStatus.FAILED.ledgerName()),
+                    "ended_at", functions.current_timestamp(),
+                    "message", functions.lit("abandoned: the process ended without closing the run; closed by run "
+                            + closingRunId)));
         }
         return abandoned;
     }
