@@ -190,6 +190,7 @@ public final class PipelineSpecLoader {
         if (tables.isEmpty()) {
             throw tablesNode.error("declare at least one table");
         }
+        RuleBinder.checkReferences(tablesNode, tables);
         return new PipelineSpec(name, pipelineLabel, storage, spark, tables);
     }
 
@@ -219,7 +220,8 @@ public final class PipelineSpecLoader {
     }
 
     private TableSpec bindTable(String name, SpecNode node) {
-        node.allowOnly("description", "source", "schema", "key", "latest_by", "partition_by", "cdc");
+        node.allowOnly("description", "source", "schema", "key", "latest_by", "partition_by", "cdc", "rules",
+                "quarantine");
         SourceSpec source = bindSource(node.get("source"));
         SpecNode schemaNode = node.get("schema");
         List<ColumnSpec> schema = schemaNode.list(this::bindColumn);
@@ -245,7 +247,24 @@ public final class PipelineSpecLoader {
         cdc.ifPresent(c -> orderable.add(c.sequenceField()));
         List<String> latestBy = checkColumns(node, "latest_by", columns, orderable);
         List<String> partitionBy = checkColumns(node, "partition_by", columns, Set.of());
-        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc);
+        Map<String, ColumnSpec> byName = new LinkedHashMap<>();
+        schema.forEach(c -> byName.put(c.name(), c));
+        List<RuleSpec> rules = node.has("rules") ? node.get("rules").list(r -> RuleBinder.bind(r, byName)) : List.of();
+        Set<String> ruleNames = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            if (!ruleNames.add(rules.get(i).name())) {
+                throw new SpecException(node.file(), node.path() + ".rules[" + i + "].name",
+                        "rule '" + rules.get(i).name() + "' is declared twice in this table");
+            }
+        }
+        double maxRate = TableSpec.DEFAULT_MAX_QUARANTINE_RATE;
+        if (node.has("quarantine")) {
+            SpecNode q = node.get("quarantine").allowOnly("max_rate");
+            if (q.has("max_rate")) {
+                maxRate = RuleBinder.fraction(q.get("max_rate"));
+            }
+        }
+        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate);
     }
 
     private static List<String> checkColumns(SpecNode table, String key, Set<String> columns, Set<String> alsoAllowed) {
@@ -290,7 +309,7 @@ public final class PipelineSpecLoader {
     }
 
     private ColumnSpec bindColumn(SpecNode node) {
-        node.allowOnly("name", "type", "required", "description");
+        node.allowOnly("name", "type", "required", "standardize", "pii", "description");
         String name = node.string("name");
         if (!COLUMN_NAME.matcher(name).matches()) {
             throw node.error("name", "column name '" + name
@@ -299,7 +318,17 @@ public final class PipelineSpecLoader {
         String typeText = node.string("type");
         ColumnType type = ColumnType.parse(typeText).orElseThrow(() -> node.error("type",
                 "unknown type '" + typeText + "'; valid types: " + ColumnType.VALID));
-        return new ColumnSpec(name, type, node.bool("required", false));
+        Standardize standardize = node.has("standardize") ? enumValue(node.get("standardize"), Standardize.class)
+                : Standardize.NONE;
+        Pii pii = node.has("pii") ? enumValue(node.get("pii"), Pii.class) : Pii.NONE;
+        boolean text = type.kind() == ColumnType.Kind.STRING;
+        if (standardize != Standardize.NONE && !text) {
+            throw node.error("standardize", "only string columns can be standardized; '" + name + "' is " + type);
+        }
+        if (pii == Pii.MASK && !text) {
+            throw node.error("pii", "only string columns can be masked; '" + name + "' is " + type + " (use hash)");
+        }
+        return new ColumnSpec(name, type, node.bool("required", false), standardize, pii);
     }
 
     private static CdcSpec bindCdc(SpecNode node, SourceSpec source) {
@@ -311,7 +340,7 @@ public final class PipelineSpecLoader {
                 node.string("before", CdcSpec.DEFAULT_BEFORE), node.string("after", CdcSpec.DEFAULT_AFTER));
     }
 
-    private static <E extends Enum<E>> E enumValue(SpecNode node, Class<E> type) {
+    static <E extends Enum<E>> E enumValue(SpecNode node, Class<E> type) {
         String text = node.asText();
         for (E e : type.getEnumConstants()) {
             if (e.name().equalsIgnoreCase(text)) {

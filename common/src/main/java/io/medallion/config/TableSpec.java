@@ -11,9 +11,21 @@ import java.util.Optional;
  * @param latestBy columns (declared or bronze metadata) whose largest value marks the latest version of a key
  * @param partitionBy silver partition columns; bronze is always partitioned by {@code _batch_date}
  * @param cdc present when the source is a change feed
+ * @param rules row rules silver applies; required columns are rules too, see {@link ColumnSpec#required()}
+ * @param maxQuarantineRate the fraction of a run's rows that may be quarantined before the run fails (exit 3)
  */
 public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
-                        List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
+                        List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
+                        List<RuleSpec> rules, double maxQuarantineRate) {
+    /** Above 5 % quarantined, something upstream is broken rather than a few bad rows. */
+    public static final double DEFAULT_MAX_QUARANTINE_RATE = 0.05;
+
+    /** A table without rules and with the default quarantine threshold. */
+    public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
+                     List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
+        this(name, source, schema, key, latestBy, partitionBy, cdc, List.of(), DEFAULT_MAX_QUARANTINE_RATE);
+    }
+
     public TableSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
@@ -22,6 +34,10 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
         latestBy = List.copyOf(latestBy);
         partitionBy = List.copyOf(partitionBy);
         Objects.requireNonNull(cdc, "cdc");
+        rules = List.copyOf(rules);
+        if (!(maxQuarantineRate >= 0 && maxQuarantineRate <= 1)) {
+            throw new IllegalArgumentException("maxQuarantineRate must be 0..1");
+        }
     }
 
     public Optional<ColumnSpec> column(String columnName) {

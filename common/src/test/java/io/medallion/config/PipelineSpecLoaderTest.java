@@ -104,6 +104,55 @@ class PipelineSpecLoaderTest {
         assertThat(orders.latestBy()).containsExactly("_batch_date", "_source_line");
     }
 
+    private static final String WITH_RULES = """
+            pipeline: shop
+            storage:
+              lake_root: ${LAKE:-lake}
+              landing_root: /data/landing
+            tables:
+              orders:
+                source: {format: delimited, path: orders}
+                schema:
+                  - {name: id, type: bigint, required: true}
+                  - {name: amount, type: "decimal(12,2)"}
+                  - {name: note, type: string, standardize: lower, pii: mask}
+                  - {name: placed, type: date}
+                key: [id]
+                latest_by: [_batch_date, _source_line]
+                quarantine: {max_rate: 0.01}
+                rules:
+                  - {name: amount_range, column: amount, range: {min: 0, max: 1000.5}}
+                  - {name: note_domain, column: note, allowed: [a, b], action: warn}
+                  - {name: note_shape, column: note, pattern: '^[a-z]+$', action: drop}
+                  - {name: recent, check: "placed >= DATE'2020-01-01'", action: fail}
+                  - {name: parent_exists, column: id, references: {table: orders, column: id}}
+            """;
+
+    @Test
+    void rulesAndCleaningBind() throws IOException {
+        TableSpec orders = load(WITH_RULES, Map.of()).tables().get("orders");
+        assertThat(orders.maxQuarantineRate()).isEqualTo(0.01);
+        assertThat(orders.rules()).containsExactly(
+                new RuleSpec.Range("amount_range", RuleAction.QUARANTINE, "amount", "0", "1000.5"),
+                new RuleSpec.Allowed("note_domain", RuleAction.WARN, "note", java.util.List.of("a", "b")),
+                new RuleSpec.Pattern("note_shape", RuleAction.DROP, "note", "^[a-z]+$"),
+                new RuleSpec.Check("recent", RuleAction.FAIL, "placed >= DATE'2020-01-01'"),
+                new RuleSpec.References("parent_exists", RuleAction.QUARANTINE, "id", "orders", "id"));
+        ColumnSpec note = orders.column("note").orElseThrow();
+        assertThat(note.standardize()).isEqualTo(Standardize.LOWER);
+        assertThat(note.pii()).isEqualTo(Pii.MASK);
+    }
+
+    @Test
+    void ruleDefaultsArePinned() throws IOException {
+        TableSpec orders = load(VALID, Map.of()).tables().get("orders");
+        assertThat(orders.rules()).isEmpty();
+        assertThat(orders.maxQuarantineRate()).isEqualTo(0.05).isEqualTo(TableSpec.DEFAULT_MAX_QUARANTINE_RATE);
+        assertThat(RuleAction.DEFAULT).isEqualTo(RuleAction.QUARANTINE);
+        assertThat(orders.column("id").orElseThrow().standardize()).isEqualTo(Standardize.NONE);
+        assertThat(orders.column("id").orElseThrow().pii()).isEqualTo(Pii.NONE);
+    }
+
     @Test
     void envOverlayMergesKeyByKey() throws IOException {
         Path spec = write("conf/pipelines/shop.yaml", VALID);
@@ -142,6 +191,9 @@ class PipelineSpecLoaderTest {
                 .containsExactly("lineitem", "orders", "customer", "part", "partsupp", "supplier", "nation", "region");
         assertThat(spec.tables().get("lineitem").schema()).hasSize(16);
         assertThat(spec.tables().get("customer").cdc()).isPresent();
+        assertThat(spec.tables().get("lineitem").rules()).extracting(RuleSpec::name)
+                .contains("quantity_range", "discount_range", "order_exists");
+        assertThat(spec.tables().get("lineitem").maxQuarantineRate()).isEqualTo(0.01);
     }
 
     static Stream<Arguments> invalidSpecs() {
@@ -181,7 +233,38 @@ class PipelineSpecLoaderTest {
                         "tables.orders.source.options.quote", "unknown key 'quote'"),
                 Arguments.of("bad boolean", VALID.replace("required: true", "required: yes please"),
                         "tables.orders.schema[0].required", "expected true or false"),
-                Arguments.of("not YAML", "tables: [unclosed\n", "", "not valid YAML"));
+                Arguments.of("not YAML", "tables: [unclosed\n", "", "not valid YAML"),
+                Arguments.of("rule without a kind", WITH_RULES.replace("check: \"placed >= DATE'2020-01-01'\", ", ""),
+                        "tables.orders.rules[3]", "a rule needs exactly one of check, range, allowed, pattern, references"),
+                Arguments.of("rule with two kinds", WITH_RULES.replace("allowed: [a, b]", "allowed: [a, b], pattern: x"),
+                        "tables.orders.rules[1]", "found allowed, pattern"),
+                Arguments.of("rule on an unknown column", WITH_RULES.replace("column: amount,", "column: amt,"),
+                        "tables.orders.rules[0].column", "column 'amt' is not in the table's schema"),
+                Arguments.of("range bound of the wrong type", WITH_RULES.replace("max: 1000.5", "max: lots"),
+                        "tables.orders.rules[0].range.max", "not a value of amount (decimal(12,2)): not a number: 'lots'"),
+                Arguments.of("range the wrong way round", WITH_RULES.replace("min: 0,", "min: 2000,"),
+                        "tables.orders.rules[0].range", "min 2000 is greater than max 1000.5"),
+                Arguments.of("range on a string", WITH_RULES.replace("column: amount,", "column: note,"),
+                        "tables.orders.rules[0].range", "a range needs a number or date column"),
+                Arguments.of("bad regex", WITH_RULES.replace("'^[a-z]+$'", "'^[a-z+$'"),
+                        "tables.orders.rules[2].pattern", "not a valid regular expression"),
+                Arguments.of("bad SQL", WITH_RULES.replace("placed >= DATE'2020-01-01'", "placed >=> 3"),
+                        "tables.orders.rules[3].check", "not a valid SQL expression"),
+                Arguments.of("unknown action", WITH_RULES.replace("action: warn", "action: ignore"),
+                        "tables.orders.rules[1].action", "'ignore' is not one of: quarantine, drop, warn, fail"),
+                Arguments.of("duplicate rule name", WITH_RULES.replace("name: note_shape", "name: note_domain"),
+                        "tables.orders.rules[2].name", "rule 'note_domain' is declared twice"),
+                Arguments.of("reference to an unknown table", WITH_RULES.replace("table: orders,", "table: order,"),
+                        "tables.orders.rules[4].references.table", "table 'order' is not in this pipeline"),
+                Arguments.of("reference to an unknown column", WITH_RULES.replace("column: id}}", "column: oid}}"),
+                        "tables.orders.rules[4].references.column", "column 'oid' is not in table orders"),
+                Arguments.of("quarantine rate above 1", WITH_RULES.replace("max_rate: 0.01", "max_rate: 5"),
+                        "tables.orders.quarantine.max_rate", "expected a fraction from 0 to 1"),
+                Arguments.of("standardize a number", VALID.replace("type: bigint, required: true}",
+                        "type: bigint, required: true, standardize: upper}"),
+                        "tables.orders.schema[0].standardize", "only string columns can be standardized"),
+                Arguments.of("mask a date", VALID.replace("name: placed, type: date}", "name: placed, type: date, pii: mask}"),
+                        "tables.orders.schema[2].pii", "only string columns can be masked"));
     }
 
     @ParameterizedTest(name = "{0}")
