@@ -90,6 +90,11 @@ public final class BronzeIngestJob implements Job {
         List<LandingFile> fresh = due.stream().filter(f -> !recorded.containsKey(f.path())).toList();
         outcome.metric("files_already_ingested", due.size() - fresh.size())
                 .metric("files_for_later_dates", all.size() - due.size());
+        if (all.isEmpty()) {
+            // Most often a wrong landing root or source path: say where we looked.
+            LOG.warn("{}: no landing files at all under {}/{}/<yyyy-MM-dd>/{}", table.name(),
+                    context.spec().storage().landingRoot(), table.source().path(), table.source().glob());
+        }
         if (fresh.isEmpty()) {
             LOG.info("{}: no new landing files up to {} ({} already ingested)", table.name(), context.runDate(),
                     due.size());

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medallion.jobs.CliProcess;
-import io.medallion.jobs.TestSpark;
+import io.medallion.testing.TestSpark;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.medallion.jobs;
+package io.medallion.testing;
 
 import io.medallion.spark.SparkSessions;
 import java.util.Map;

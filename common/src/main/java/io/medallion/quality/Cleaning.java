@@ -1,0 +1,104 @@
+package io.medallion.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import io.medallion.config.ColumnSpec;
+import io.medallion.config.Pii;
+import io.medallion.config.TableSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Declarative cleaning from the spec, as Spark columns: bronze text in, typed values out.
+ * Text is trimmed (empty becomes null), standardized where declared, then cast to the declared
+ * type; decimals keep their declared precision (never a double). Personal data is protected
+ * separately, after the rules have seen the real values.
+ */
+public final class Cleaning {
+    private Cleaning() {
+    }
+
+    /** The bronze text of each declared column, taken from a change event's JSON image. */
+    public static Dataset<Row> fromImage(Dataset<Row> bronze, TableSpec table, String imageColumn) {
+        StructType asText = new StructType();
+        for (ColumnSpec c : table.schema()) {
+            asText = asText.add(c.name(), DataTypes.StringType, true);
+        }
+        String image = "_image";
+        Dataset<Row> parsed = bronze.withColumn(image, from_json(col(imageColumn), asText));
+        for (ColumnSpec c : table.schema()) {
+            parsed = parsed.withColumn(c.name(), col(image).getField(c.name()));
+        }
+        return parsed.drop(image);
+    }
+
+    /** Replaces each declared column's text with its cleaned, typed value; other columns pass through. */
+    public static Dataset<Row> typed(Dataset<Row> text, TableSpec table) {
+        List<Column> columns = new ArrayList<>();
+        for (String name : text.columns()) {
+            columns.add(table.column(name).map(Cleaning::clean).orElse(col(name)));
+        }
+        return text.select(columns.toArray(new Column[0]));
+    }
+
+    static Column clean(ColumnSpec c) {
+        Column trimmed = trim(col(c.name()));
+        Column value = when(trimmed.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
+        value = switch (c.standardize()) {
+            case NONE -> value;
+            case UPPER -> upper(value);
+            case LOWER, EMAIL -> lower(value);
+            case PHONE -> phone(value);
+        };
+        Column typed = switch (c.type().kind()) {
+            case DATE -> to_date(value, "yyyy-MM-dd");
+            case STRING -> value;
+            default -> value.cast(c.type().sparkType());
+        };
+        return typed.as(c.name());
+    }
+
+    /** Twelve digits, in any punctuation, become TPC-H's {@code 25-989-741-2988}; anything else is left for rules to judge. */
+    private static Column phone(Column value) {
+        Column digits = regexp_replace(value, "[^0-9]", "");
+        Column grouped = regexp_replace(digits, "^([0-9]{2})([0-9]{3})([0-9]{3})([0-9]{4})$", "$1-$2-$3-$4");
+        return when(length(digits).equalTo(12), grouped).otherwise(value);
+    }
+
+    /**
+     * Hashes or masks the columns declared {@code pii}. The salt is a secret from the environment,
+     * so hashes cannot be reversed by hashing guesses, and stay joinable across tables and runs.
+     */
+    public static Dataset<Row> protect(Dataset<Row> rows, TableSpec table, String salt) {
+        Dataset<Row> result = rows;
+        for (ColumnSpec c : table.schema()) {
+            if (c.pii() == Pii.HASH) {
+                result = result.withColumn(c.name(), when(col(c.name()).isNull(), lit(null).cast(DataTypes.StringType))
+                        .otherwise(sha2(concat(lit(salt), col(c.name()).cast(DataTypes.StringType)), 256)));
+            } else if (c.pii() == Pii.MASK) {
+                // Keep the last four characters: enough to recognise a value, not to use it.
+                result = result.withColumn(c.name(), expr("CASE WHEN `" + c.name() + "` IS NULL THEN NULL "
+                        + "WHEN length(`" + c.name() + "`) <= 4 THEN repeat('*', length(`" + c.name() + "`)) "
+                        + "ELSE concat(repeat('*', length(`" + c.name() + "`) - 4), right(`" + c.name() + "`, 4)) END"));
+            }
+        }
+        return result;
+    }
+}
