@@ -122,11 +122,39 @@ public final class BronzeIngestJob implements Job {
                 .save(bronzePath);
         CrashPoints.reached(CRASH_AFTER_APPEND);
 
-        // Prove the append holds every line of every file, once: per file, as many rows as the
-        // file has lines, numbered 1..lines (each file is read by one sequential reader, so with
-        // the count right a gap would need a duplicate, and vice versa).
         Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
+        Appended counts = proveComplete(table, appended, fresh, digests, runId, ingestedAt);
+        List<String> drift = driftedFields(spark, appended, table);
+        ingested.record(counts.records());
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("{}: {} lines from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
+                counts.lines(), fresh.size(), String.format("%.1f", seconds), Math.round(counts.lines() / seconds),
+                counts.malformed(), drift.isEmpty() ? "" : ", undeclared fields " + drift);
+        outcome.rowsRead(counts.lines()).rowsWritten(counts.rows())
+                .filesAdded(counts.dataFiles())
+                .metric("files_ingested", fresh.size())
+                .metric("bytes_ingested", bytes)
+                .metric("malformed_lines", counts.malformed())
+                .metric("batch_dates", String.join(",", dates));
+        if (!drift.isEmpty()) {
+            outcome.metric("schema_drift_added_fields", String.join(",", drift));
+        }
+        return outcome.build();
+    }
+
+    /** What one run appended to a table's bronze, proven complete, and the records to keep of its files. */
+    private record Appended(long lines, long rows, long malformed, long dataFiles, List<Row> records) {
+    }
+
+    /**
+     * Proves the append holds every line of every file, once: per file, as many rows as the file
+     * has lines, numbered 1..lines. Each file is read by one sequential reader, so with the count
+     * right a gap would need a duplicate, and vice versa.
+     */
+    private static Appended proveComplete(TableSpec table, Dataset<Row> appended, List<LandingFile> files,
+                                          Map<String, FileDigest> digests, String runId, Timestamp ingestedAt) {
         Map<String, long[]> perFile = new HashMap<>();
         Set<Object> dataFiles = new HashSet<>();
         for (Row r : appended.withColumn("_data_file", functions.input_file_name()).groupBy(BronzeColumns.SOURCE_FILE)
@@ -137,11 +165,11 @@ public final class BronzeIngestJob implements Job {
             perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)});
             dataFiles.addAll(r.getList(5));
         }
-        long linesRead = 0;
-        long rowsWritten = 0;
+        long lines = 0;
+        long rows = 0;
         long malformed = 0;
         List<Row> records = new ArrayList<>();
-        for (LandingFile f : fresh) {
+        for (LandingFile f : files) {
             FileDigest d = digests.get(f.path());
             long[] counts = perFile.getOrDefault(f.path(), new long[] {0, 0, 0, 0});
             boolean complete = counts[0] == d.lines() && (d.lines() == 0 || counts[2] == 1 && counts[3] == d.lines());
@@ -150,29 +178,13 @@ public final class BronzeIngestJob implements Job {
                         + counts[2] + ".." + counts[3] + ") of " + f.path() + ", which has " + d.lines()
                         + " lines; nothing recorded, the next run rolls this append back and retries");
             }
-            linesRead += d.lines();
-            rowsWritten += counts[0];
+            lines += d.lines();
+            rows += counts[0];
             malformed += counts[1];
             records.add(RowFactory.create(table.name(), f.path(), Date.valueOf(f.batchDate()), f.size(),
                     new Timestamp(f.modifiedAt()), d.sha256(), d.lines(), counts[1], runId, ingestedAt));
         }
-        List<String> drift = driftedFields(spark, appended, table);
-        ingested.record(records);
-
-        double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("{}: {} lines from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
-                linesRead, fresh.size(), String.format("%.1f", seconds), Math.round(linesRead / seconds), malformed,
-                drift.isEmpty() ? "" : ", undeclared fields " + drift);
-        outcome.rowsRead(linesRead).rowsWritten(rowsWritten)
-                .filesAdded(dataFiles.size())
-                .metric("files_ingested", fresh.size())
-                .metric("bytes_ingested", bytes)
-                .metric("malformed_lines", malformed)
-                .metric("batch_dates", String.join(",", dates));
-        if (!drift.isEmpty()) {
-            outcome.metric("schema_drift_added_fields", String.join(",", drift));
-        }
-        return outcome.build();
+        return new Appended(lines, rows, malformed, dataFiles.size(), records);
     }
 
     private static Map<String, FileDigest> digest(JavaSparkContext jsc, List<LandingFile> files, HadoopConf hadoop) {
