@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.Pii;
+import io.medallion.config.Standardize;
 import io.medallion.config.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Declarative cleaning from the spec, as Spark columns: bronze text in, typed values out.
- * Text is trimmed (empty becomes null), standardized where declared, then cast to the declared
- * type; decimals keep their declared precision (never a double). Personal data is protected
+ * Numbers and dates are trimmed and parsed; text is kept as it arrived unless a standardization is
+ * declared; empty text becomes null; values are cast to the declared type; decimals keep their declared precision (never a double). Personal data is protected
  * separately, after the rules have seen the real values.
  */
 public final class Cleaning {
@@ -59,10 +60,12 @@ public final class Cleaning {
     }
 
     static Column clean(ColumnSpec c) {
-        Column trimmed = trim(col(c.name()));
-        Column value = when(trimmed.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
+        boolean text = c.type().kind() == io.medallion.config.ColumnType.Kind.STRING;
+        // Numbers and dates are parsed, so surrounding spaces never matter; text keeps them unless declared.
+        Column value = text && c.standardize() == Standardize.NONE ? col(c.name()) : trim(col(c.name()));
+        value = when(value.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(value);
         value = switch (c.standardize()) {
-            case NONE -> value;
+            case NONE, TRIM -> value;
             case UPPER -> upper(value);
             case LOWER, EMAIL -> lower(value);
             case PHONE -> phone(value);

@@ -37,7 +37,9 @@ class CleaningTest {
                     column("segment", "string", Standardize.UPPER, Pii.NONE),
                     column("phone", "string", Standardize.PHONE, Pii.MASK),
                     column("email", "string", Standardize.EMAIL, Pii.HASH),
-                    column("since", "date", Standardize.NONE, Pii.NONE)),
+                    column("since", "date", Standardize.NONE, Pii.NONE),
+                    column("note", "string", Standardize.NONE, Pii.NONE),
+                    column("code", "string", Standardize.TRIM, Pii.NONE)),
             List.of("id"), List.of("seq"), List.of(), Optional.of(new CdcSpec("op", "seq", "before", "after")));
 
     private static Dataset<Row> text(String... values) {
@@ -55,7 +57,9 @@ class CleaningTest {
     @Test
     void textIsTrimmedStandardizedAndCastExactly() {
         Row r = Cleaning.typed(text(" 42 ", "7603.40", " building ", "25 989 741 2988", " Ann@Example.COM ",
-                "1996-03-13"), TABLE).first();
+                "1996-03-13", " free text ", " AB "), TABLE).first();
+        assertThat(r.<String>getAs("note")).as("text without a standardization is kept").isEqualTo(" free text ");
+        assertThat(r.<String>getAs("code")).isEqualTo("AB");
         assertThat(r.<Long>getAs("id")).isEqualTo(42L);
         assertThat(r.<BigDecimal>getAs("balance")).isEqualTo(new BigDecimal("7603.40"));
         assertThat(r.schema().apply("balance").dataType()).isEqualTo(DataTypes.createDecimalType(15, 2));
@@ -68,7 +72,9 @@ class CleaningTest {
 
     @Test
     void emptyTextIsNullAndAPhoneThatIsNotOneIsLeftForTheRules() {
-        Row r = Cleaning.typed(text("1", "  ", "", "call-me-1", null, ""), TABLE).first();
+        Row r = Cleaning.typed(text("1", "  ", "", "call-me-1", null, "", "", "  "), TABLE).first();
+        assertThat(r.<String>getAs("note")).isNull();
+        assertThat(r.<String>getAs("code")).isNull();
         assertThat(r.<BigDecimal>getAs("balance")).isNull();
         assertThat(r.<String>getAs("segment")).isNull();
         assertThat(r.<String>getAs("phone")).isEqualTo("call-me-1");
@@ -89,7 +95,8 @@ class CleaningTest {
 
     @Test
     void personalDataIsHashedWithTheSaltOrMasked() {
-        Dataset<Row> typed = Cleaning.typed(text("1", "1.00", "a", "25-989-741-2988", "ann@example.com", null), TABLE);
+        Dataset<Row> typed = Cleaning.typed(text("1", "1.00", "a", "25-989-741-2988", "ann@example.com", null, null,
+                null), TABLE);
         Row salted = Cleaning.protect(typed, TABLE, "pepper").first();
         Row otherSalt = Cleaning.protect(typed, TABLE, "salt").first();
         assertThat(salted.<String>getAs("phone")).isEqualTo("***********2988");

@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code ops.ingested_files}: every landing file bronze has taken in, with its fingerprint, so a
  * file is ingested exactly once and a file changed after ingestion is caught.
  */
-final class IngestedFiles {
-    static final String TABLE = "ingested_files";
+public final class IngestedFiles {
+    public static final String TABLE = "ingested_files";
 
     static final StructType SCHEMA = new StructType()
             .add("table_name", DataTypes.StringType, false)
@@ -35,7 +35,7 @@ final class IngestedFiles {
     private final SparkSession spark;
     private final String path;
 
-    IngestedFiles(SparkSession spark, String path) {
+    public IngestedFiles(SparkSession spark, String path) {
         this.spark = spark;
         this.path = path;
     }
@@ -59,6 +59,18 @@ final class IngestedFiles {
                     r.getTimestamp(6)));
         }
         return entries;
+    }
+
+    /** Per table, the ingest runs whose files are recorded: the bronze rows that are complete and final. */
+    public Map<String, java.util.Set<String>> runIdsByTable() {
+        Map<String, java.util.Set<String>> runs = new HashMap<>();
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return runs;
+        }
+        for (Row r : spark.read().format("delta").load(path).select("table_name", "run_id").distinct().collectAsList()) {
+            runs.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
+        }
+        return runs;
     }
 
     void record(List<Row> rows) {

@@ -1,0 +1,25 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.jobs.silver.SilverMergeJob;
+import io.medallion.run.Job;
+import picocli.CommandLine.Command;
+
+/** {@code medallion silver}. */
+@Command(name = "silver", mixinStandardHelpOptions = true,
+        description = {
+            "Clean, validate, deduplicate and merge the new bronze rows into silver Delta tables.",
+            "",
+            "Takes the bronze rows of ingest runs not yet applied (ops.silver_progress); casts text to the declared",
+            "types, trims and standardizes; applies the table's rules (quarantine, drop, warn, fail); keeps the",
+            "latest row per key by latest_by; MERGEs into silver/<table> (SCD type 1). Unparseable and rejected",
+            "rows go to silver/_quarantine_<table> with every rule they broke. Rows read = inserted + updated +",
+            "unchanged + quarantined + dropped + duplicates, or the table fails. Exit 3 when a fail rule is broken",
+            "or the quarantined share exceeds quarantine.max_rate. Change feeds (cdc) are not applied yet."
+        })
+final class SilverCommand extends SparkJobCommand {
+    @Override
+    Job job(PipelineSpec spec) {
+        return new SilverMergeJob();
+    }
+}

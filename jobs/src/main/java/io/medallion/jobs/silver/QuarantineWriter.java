@@ -1,0 +1,47 @@
+package io.medallion.jobs.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import io.medallion.lake.BronzeColumns;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code silver._quarantine_<table>}: the rows silver kept out, one per bronze line, with the
+ * silver run id, the raw row, every rule it broke and the parse error if any. Keyed by the bronze
+ * line, so reprocessing a batch after a crash does not quarantine a row twice.
+ */
+final class QuarantineWriter {
+    static final String RUN_ID = "run_id";
+    static final String RULES = "rules";
+    static final String REASON = "reason";
+    static final String RAW = "raw";
+    static final String QUARANTINED_AT = "quarantined_at";
+
+    private QuarantineWriter() {
+    }
+
+    /**
+     * @param rows bronze lines with {@code rules} (array of rule names), {@code reason} and {@code raw}
+     * @return the rows this run quarantined (a reprocessed row is stored once but counted for the run)
+     */
+    static long write(SparkSession spark, String path, Dataset<Row> rows, String runId) {
+        Column[] columns = {lit(runId).as(RUN_ID), col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
+            col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(RULES), col(REASON), col(RAW),
+            current_timestamp().as(QUARANTINED_AT)};
+        Dataset<Row> records = rows.select(columns);
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            records.limit(0).write().format("delta").mode("append").save(path);
+        }
+        DeltaTable.forPath(spark, path).as("q")
+                .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line")
+                .whenNotMatched().insertAll()
+                .execute();
+        return records.count();
+    }
+}

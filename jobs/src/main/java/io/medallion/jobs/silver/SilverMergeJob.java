@@ -1,0 +1,219 @@
+package io.medallion.jobs.silver;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.delta.tables.DeltaTable;
+import io.medallion.config.ColumnSpec;
+import io.medallion.config.RuleSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.bronze.BronzeSchema;
+import io.medallion.jobs.bronze.IngestedFiles;
+import io.medallion.lake.BronzeColumns;
+import io.medallion.quality.Cleaning;
+import io.medallion.quality.RowRules;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion silver} for tables with a business key (SCD type 1): the bronze rows of
+ * ingest runs not yet applied are cleaned and typed, checked against the rules (bad rows to
+ * quarantine), deduplicated by key keeping the latest by {@code latest_by}, and MERGEd into
+ * silver, changing only rows whose values changed. Every row read is accounted for, or the
+ * table fails. Tables are processed parents first, so a reference rule sees this run's parents.
+ */
+public final class SilverMergeJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(SilverMergeJob.class);
+    /** The environment variable holding the salt for {@code pii: hash} columns. */
+    public static final String PII_SALT_ENV = "MEDALLION_PII_SALT";
+    static final String PARSE_ERROR_RULE = "parse_error";
+
+    @Override
+    public String name() {
+        return "silver";
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        SparkSession spark = context.spark();
+        Map<String, Set<String>> ingested =
+                new IngestedFiles(spark, context.lake().ops(IngestedFiles.TABLE)).runIdsByTable();
+        SilverProgress progress = new SilverProgress(spark, context.lake().ops(SilverProgress.TABLE));
+        Map<String, Set<String>> applied = progress.applied();
+        List<TableOutcome> outcomes = new ArrayList<>();
+        for (TableSpec table : parentsFirst(context.tables())) {
+            try {
+                Set<String> pending = new TreeSet<>(ingested.getOrDefault(table.name(), Set.of()));
+                pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
+                outcomes.add(apply(context, table, pending, progress));
+            } catch (Exception e) {
+                LOG.error("{}: {}", table.name(), e.getMessage(), e);
+                outcomes.add(TableOutcome.failed(table.name(), e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Orders tables so that a table comes after the tables its reference rules point to. */
+    static List<TableSpec> parentsFirst(List<TableSpec> tables) {
+        Map<String, TableSpec> remaining = new LinkedHashMap<>();
+        tables.forEach(t -> remaining.put(t.name(), t));
+        List<TableSpec> ordered = new ArrayList<>();
+        while (!remaining.isEmpty()) {
+            TableSpec next = remaining.values().stream()
+                    .filter(t -> t.rules().stream().noneMatch(r -> r instanceof RuleSpec.References ref
+                            && !ref.table().equals(t.name()) && remaining.containsKey(ref.table())))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("reference rules form a cycle among "
+                            + remaining.keySet()));
+            ordered.add(next);
+            remaining.remove(next.name());
+        }
+        return ordered;
+    }
+
+    private TableOutcome apply(JobContext context, TableSpec table, Set<String> pending, SilverProgress progress) {
+        TableOutcome.Builder outcome = TableOutcome.builder(table.name());
+        if (table.cdc().isPresent()) {
+            return outcome.status(TableStatus.FAILED)
+                    .message("change feeds are not applied to silver yet; the events stay in bronze").build();
+        }
+        if (table.key().isEmpty()) {
+            return outcome.status(TableStatus.FAILED).message("silver needs a key to merge on; declare 'key'").build();
+        }
+        if (pending.isEmpty()) {
+            LOG.info("{}: no new bronze rows", table.name());
+            return outcome.build();
+        }
+        long start = System.nanoTime();
+        SparkSession spark = context.spark();
+        String silverPath = context.lake().table("silver", table.name());
+        Dataset<Row> bronze = spark.read().format("delta").load(context.lake().bronze(table.name()))
+                .where(col(BronzeColumns.INGEST_RUN_ID).isin(pending.toArray()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long read = bronze.count();
+            List<String> textColumns = BronzeSchema.dataColumns(table);
+            Column rawText = to_json(struct(textColumns.stream().map(c -> col(c)).toArray(Column[]::new)));
+
+            Dataset<Row> unparsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNotNull())
+                    .withColumn(QuarantineWriter.RULES, array(lit(PARSE_ERROR_RULE)))
+                    .withColumn(QuarantineWriter.REASON, col(BronzeColumns.PARSE_ERROR))
+                    .withColumn(QuarantineWriter.RAW, col(BronzeColumns.RAW));
+
+            Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                    .withColumn(QuarantineWriter.RAW, rawText), table);
+            Dataset<Row> judged = RowRules.evaluate(typed, table, ref -> spark.read().format("delta")
+                    .load(context.lake().table("silver", ref.table())).select(ref.refColumn()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> rejected = judged.where(col(RowRules.DISPOSITION).isin("quarantine", "fail"))
+                    .withColumn(QuarantineWriter.RULES, col(RowRules.VIOLATIONS))
+                    .withColumn(QuarantineWriter.REASON, lit(null).cast("string"));
+            long failing = judged.where(col(RowRules.DISPOSITION).equalTo("fail")).count();
+            long dropped = judged.where(col(RowRules.DISPOSITION).equalTo("drop")).count();
+            Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
+            long warned = kept.where(size(col(RowRules.VIOLATIONS)).gt(0)).count();
+
+            String quarantinePath = context.lake().table("silver", "_quarantine_" + table.name());
+            Column[] quarantineColumns = {col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
+                col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(QuarantineWriter.RULES),
+                col(QuarantineWriter.REASON), col(QuarantineWriter.RAW)};
+            long quarantined = QuarantineWriter.write(spark, quarantinePath,
+                    unparsed.select(quarantineColumns).unionByName(rejected.select(quarantineColumns)),
+                    context.runId());
+
+            Dataset<Row> latest = latestPerKey(kept, table);
+            long candidates = kept.count();
+            long unique = latest.count();
+            MergeCounts merged = SilverMerge.merge(spark, silverPath, silverRows(latest, table, context), table);
+
+            RowAccounting accounting = new RowAccounting(read, merged.inserted(), merged.updated(),
+                    merged.unchanged(), quarantined, dropped, candidates - unique);
+            accounting.check(table.name());
+            progress.record(table.name(), pending, context.runId());
+
+            double rate = read == 0 ? 0 : (double) quarantined / read;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("{}: {} rows read -> {} inserted, {} updated, {} unchanged, {} quarantined, {} dropped, "
+                            + "{} duplicates, in {} s", table.name(), read, merged.inserted(), merged.updated(),
+                    merged.unchanged(), quarantined, dropped, candidates - unique, String.format("%.1f", seconds));
+            outcome.rowsRead(read).rowsWritten(merged.inserted() + merged.updated()).rowsQuarantined(quarantined)
+                    .duplicatesDropped(candidates - unique)
+                    .metric("rows_inserted", merged.inserted()).metric("rows_updated", merged.updated())
+                    .metric("rows_unchanged", merged.unchanged()).metric("rows_dropped", dropped)
+                    .metric("rows_warned", warned).metric("quarantine_rate", String.format("%.5f", rate))
+                    .metric("bronze_runs", String.join(",", pending));
+            if (failing > 0) {
+                outcome.status(TableStatus.QUALITY_FAILED)
+                        .message(failing + " row(s) broke a rule whose action is fail; they are in quarantine");
+            } else if (rate > table.maxQuarantineRate()) {
+                outcome.status(TableStatus.QUALITY_FAILED).message(String.format(
+                        "quarantined %.2f %% of the rows read, above the table's quarantine.max_rate of %.2f %%",
+                        rate * 100, table.maxQuarantineRate() * 100));
+            }
+            judged.unpersist();
+            return outcome.build();
+        } finally {
+            bronze.unpersist();
+        }
+    }
+
+    /** One row per key: the latest by {@code latest_by}, ties broken by bronze position. */
+    static Dataset<Row> latestPerKey(Dataset<Row> rows, TableSpec table) {
+        List<Column> order = new ArrayList<>();
+        for (String c : table.latestBy()) {
+            order.add(col(c).desc_nulls_last());
+        }
+        order.add(col(BronzeColumns.BATCH_DATE).desc());
+        order.add(col(BronzeColumns.SOURCE_FILE).desc());
+        order.add(col(BronzeColumns.SOURCE_LINE).desc());
+        WindowSpec byKey = Window.partitionBy(table.key().stream().map(k -> col(k)).toArray(Column[]::new))
+                .orderBy(order.toArray(new Column[0]));
+        return rows.withColumn("_rank", row_number().over(byKey)).where(col("_rank").equalTo(1)).drop("_rank");
+    }
+
+    /** The silver columns: the declared ones (protected where PII), and where each row came from. */
+    private static Dataset<Row> silverRows(Dataset<Row> latest, TableSpec table, JobContext context) {
+        List<Column> columns = new ArrayList<>();
+        for (ColumnSpec c : table.schema()) {
+            columns.add(col(c.name()));
+        }
+        columns.add(col(BronzeColumns.BATCH_DATE));
+        columns.add(col(BronzeColumns.SOURCE_FILE));
+        columns.add(col(BronzeColumns.SOURCE_LINE));
+        columns.add(lit(context.runId()).as(SilverMerge.RUN_COLUMN));
+        Dataset<Row> rows = latest.select(columns.toArray(new Column[0]));
+        boolean pii = table.schema().stream().anyMatch(c -> c.pii() != io.medallion.config.Pii.NONE);
+        if (!pii) {
+            return rows;
+        }
+        String salt = System.getenv(PII_SALT_ENV);
+        if (salt == null || salt.isBlank()) {
+            throw new IllegalStateException(table.name() + " declares pii columns; set " + PII_SALT_ENV
+                    + " to a secret salt for their hashes");
+        }
+        return Cleaning.protect(rows, table, salt);
+    }
+}

@@ -1,0 +1,59 @@
+package io.medallion.jobs.silver;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code ops.silver_progress}: which bronze ingest runs silver has applied, per table. Silver
+ * reads exactly the bronze rows of recorded ingest runs it has not applied yet, so a rerun
+ * processes nothing twice and a crashed run's input is picked up by the next run.
+ */
+final class SilverProgress {
+    static final String TABLE = "silver_progress";
+
+    static final StructType SCHEMA = new StructType()
+            .add("table_name", DataTypes.StringType, false)
+            .add("bronze_run_id", DataTypes.StringType, false)
+            .add("silver_run_id", DataTypes.StringType, false)
+            .add("applied_at", DataTypes.TimestampType, false);
+
+    private final SparkSession spark;
+    private final String path;
+
+    SilverProgress(SparkSession spark, String path) {
+        this.spark = spark;
+        this.path = path;
+    }
+
+    Map<String, Set<String>> applied() {
+        Map<String, Set<String>> applied = new HashMap<>();
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return applied;
+        }
+        for (Row r : spark.read().format("delta").load(path).select("table_name", "bronze_run_id").collectAsList()) {
+            applied.computeIfAbsent(r.getString(0), t -> new HashSet<>()).add(r.getString(1));
+        }
+        return applied;
+    }
+
+    void record(String table, Set<String> bronzeRunIds, String silverRunId) {
+        List<Row> rows = new ArrayList<>();
+        Timestamp now = Timestamp.from(Instant.now());
+        for (String id : bronzeRunIds) {
+            rows.add(RowFactory.create(table, id, silverRunId, now));
+        }
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+    }
+}

@@ -1,0 +1,27 @@
+package io.medallion.jobs.silver;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RowAccountingTest {
+    @Test
+    void balancedAccountsPass() {
+        assertThatCode(() -> new RowAccounting(100, 60, 10, 5, 20, 3, 2).check("t")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aLostRowFailsNamingEveryTerm() {
+        assertThatThrownBy(() -> new RowAccounting(100, 60, 10, 5, 20, 3, 1).check("lineitem"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lineitem: row accounting does not balance: read 100 != inserted 60")
+                .hasMessageContaining("duplicates 1 = 99");
+    }
+
+    @Test
+    void aRowCountedTwiceFailsToo() {
+        assertThatThrownBy(() -> new RowAccounting(100, 61, 10, 5, 20, 3, 2).check("t"))
+                .hasMessageContaining("= 101");
+    }
+}

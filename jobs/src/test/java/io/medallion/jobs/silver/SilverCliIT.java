@@ -1,0 +1,233 @@
+package io.medallion.jobs.silver;
+
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medallion.jobs.CliProcess;
+import io.medallion.testing.TestSpark;
+import io.trino.tpch.LineItemGenerator;
+import io.trino.tpch.NationGenerator;
+import io.trino.tpch.OrderGenerator;
+import io.trino.tpch.PartGenerator;
+import io.trino.tpch.PartSupplierGenerator;
+import io.trino.tpch.RegionGenerator;
+import io.trino.tpch.SupplierGenerator;
+import io.trino.tpch.TpchEntity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * generate -> (bronze, silver) per batch, through the CLI as processes, for the keyed tables:
+ * silver equals clean TPC-H row for row, quarantine holds exactly the injected bad rows by rule,
+ * and every row read is accounted for in the ledger.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SilverCliIT {
+    private static final double SCALE = 0.01;
+    private static final List<String> TABLES =
+            List.of("orders", "lineitem", "part", "partsupp", "supplier", "nation", "region");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    Path lake;
+    CliProcess cli;
+    SparkSession spark;
+    JsonNode manifest;
+    String pipeline;
+    io.medallion.config.PipelineSpec spec;
+
+    @BeforeAll
+    void setUp() {
+        lake = dir.resolve("lake");
+        pipeline = Path.of("..", "conf", "pipelines", "tpch.yaml").toAbsolutePath().normalize().toString();
+        cli = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", lake.toString(),
+                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString()));
+        spark = TestSpark.session();
+        spec = new io.medallion.config.PipelineSpecLoader(Map.of(), dir).load(Path.of(pipeline), "local");
+    }
+
+    private CliProcess.Result medallion(String command, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(command, "--pipeline", pipeline));
+        all.addAll(List.of(args));
+        if (!command.equals("generate")) {
+            TABLES.forEach(t -> {
+                all.add("--table");
+                all.add(t);
+            });
+        }
+        return cli.run(all.toArray(new String[0]));
+    }
+
+    private Dataset<Row> table(String layer, String name) {
+        return spark.read().format("delta").load(lake.resolve(layer).resolve(name).toString());
+    }
+
+    private long defects(String table, String... kinds) {
+        long n = 0;
+        for (JsonNode batch : manifest.get("tables").get(table).get("batches")) {
+            for (String k : kinds) {
+                n += batch.path("defects").path(k).asLong(0);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    @Order(1)
+    void eachBatchFlowsThroughBronzeAndSilver() throws Exception {
+        CliProcess.Result generated = medallion("generate");
+        assertThat(generated.exitCode()).as(generated.toString()).isZero();
+        manifest = JSON.readTree(dir.resolve("landing/manifest.json").toFile());
+        for (JsonNode date : manifest.get("batch_dates")) {
+            CliProcess.Result bronze = medallion("bronze", "--run-date", date.asText());
+            assertThat(bronze.exitCode()).as(bronze.toString()).isZero();
+            CliProcess.Result silver = medallion("silver", "--run-date", date.asText());
+            assertThat(silver.exitCode()).as(silver.toString()).isZero();
+        }
+    }
+
+    /** Silver rendered as dbgen lines, to compare with TPC-H's own rows exactly. */
+    private Map<String, Integer> silverLines(String name, int columns) {
+        Dataset<Row> silver = table("silver", name);
+        String[] declared = java.util.Arrays.copyOf(silver.columns(), columns);
+        List<String> cast = new ArrayList<>();
+        for (String c : declared) {
+            cast.add("coalesce(cast(`" + c + "` as string), '')");
+        }
+        Map<String, Integer> lines = new HashMap<>();
+        for (Row r : silver.selectExpr("concat_ws('|', " + String.join(", ", cast) + ")").collectAsList()) {
+            lines.merge(r.getString(0) + "|", 1, Integer::sum);
+        }
+        return lines;
+    }
+
+    /**
+     * TPC-H's rows as dbgen lines, with decimals at the declared scale (dbgen writes a quantity
+     * of 23 as "23"; silver holds decimal(15,2) 23.00, the same value).
+     */
+    private Map<String, Integer> tpch(String name, Iterable<? extends TpchEntity> rows) {
+        List<io.medallion.config.ColumnSpec> schema = spec.tables().get(name).schema();
+        Map<String, Integer> lines = new HashMap<>();
+        rows.forEach(r -> {
+            String[] f = r.toLine().substring(0, r.toLine().length() - 1).split("\\|", -1);
+            for (int i = 0; i < f.length; i++) {
+                io.medallion.config.ColumnType type = schema.get(i).type();
+                if (type.kind() == io.medallion.config.ColumnType.Kind.DECIMAL) {
+                    f[i] = new java.math.BigDecimal(f[i]).setScale(type.scale()).toPlainString();
+                }
+            }
+            lines.merge(String.join("|", f) + "|", 1, Integer::sum);
+        });
+        return lines;
+    }
+
+    @Test
+    @Order(2)
+    void silverEqualsCleanTpchRowForRow() {
+        assertThat(silverLines("lineitem", 16)).hasSize(60_175)
+                .isEqualTo(tpch("lineitem", new LineItemGenerator(SCALE, 1, 1)));
+        assertThat(silverLines("orders", 9)).hasSize(15_000)
+                .isEqualTo(tpch("orders", new OrderGenerator(SCALE, 1, 1)));
+        assertThat(silverLines("part", 9)).isEqualTo(tpch("part", new PartGenerator(SCALE, 1, 1)));
+        assertThat(silverLines("partsupp", 5)).isEqualTo(tpch("partsupp", new PartSupplierGenerator(SCALE, 1, 1)));
+        assertThat(silverLines("supplier", 7)).isEqualTo(tpch("supplier", new SupplierGenerator(SCALE, 1, 1)));
+        assertThat(silverLines("nation", 4)).isEqualTo(tpch("nation", new NationGenerator()));
+        assertThat(silverLines("region", 3)).isEqualTo(tpch("region", new RegionGenerator()));
+        assertThat(table("silver", "orders").schema().apply("o_totalprice").dataType().simpleString())
+                .isEqualTo("decimal(15,2)");
+    }
+
+    private long quarantined(String name, String rule) {
+        return table("silver", "_quarantine_" + name).where(array_contains(col("rules"), rule)).count();
+    }
+
+    @Test
+    @Order(3)
+    void quarantineHoldsExactlyTheInjectedBadRowsByRule() {
+        assertThat(quarantined("lineitem", "parse_error"))
+                .isEqualTo(defects("lineitem", "bad_field_count", "bad_number", "bad_date"));
+        assertThat(quarantined("lineitem", "required_l_shipdate")).isEqualTo(defects("lineitem", "null_required"));
+        assertThat(quarantined("lineitem", "quantity_range")).isEqualTo(defects("lineitem", "negative_quantity"));
+        assertThat(quarantined("lineitem", "discount_range")).isEqualTo(defects("lineitem", "discount_out_of_range"));
+        assertThat(quarantined("lineitem", "order_exists")).isEqualTo(defects("lineitem", "orphan"));
+        assertThat(table("silver", "_quarantine_lineitem").count()).isEqualTo(defects("lineitem", "bad_field_count",
+                "bad_number", "bad_date", "null_required", "negative_quantity", "discount_out_of_range", "orphan"));
+        assertThat(quarantined("orders", "parse_error"))
+                .isEqualTo(defects("orders", "bad_field_count", "bad_number", "bad_date"));
+        assertThat(quarantined("orders", "required_o_custkey")).isEqualTo(defects("orders", "null_required"));
+        assertThat(quarantined("orders", "orderdate_range")).isEqualTo(defects("orders", "orderdate_out_of_range"));
+        Row raw = table("silver", "_quarantine_orders").where(array_contains(col("rules"), "parse_error")).first();
+        assertThat(raw.<String>getAs("raw")).isNotBlank();
+        assertThat(raw.<String>getAs("reason")).isNotBlank();
+    }
+
+    @Test
+    @Order(4)
+    void everyRowReadIsAccountedForAndDuplicatesMatchTheManifest() {
+        List<Row> runs = spark.read().format("delta").load(lake.resolve("ops/runs").toString())
+                .where(col("job").equalTo("silver")).collectAsList();
+        assertThat(runs).hasSize(3 * TABLES.size());
+        Map<String, Long> duplicatesAndReplays = new HashMap<>();
+        for (Row run : runs) {
+            assertThat(run.<String>getAs("status")).isEqualTo("succeeded");
+            Map<String, String> m = run.getJavaMap(run.fieldIndex("metrics"));
+            long inserted = Long.parseLong(m.getOrDefault("rows_inserted", "0"));
+            long updated = Long.parseLong(m.getOrDefault("rows_updated", "0"));
+            long unchanged = Long.parseLong(m.getOrDefault("rows_unchanged", "0"));
+            long dropped = Long.parseLong(m.getOrDefault("rows_dropped", "0"));
+            long read = run.<Long>getAs("rows_read");
+            assertThat(inserted + updated + unchanged + run.<Long>getAs("rows_quarantined") + dropped
+                    + run.<Long>getAs("duplicates_dropped")).as("accounting of %s", run).isEqualTo(read);
+            duplicatesAndReplays.merge(run.getAs("table_name"), run.<Long>getAs("duplicates_dropped") + unchanged,
+                    Long::sum);
+        }
+        for (String t : TABLES) {
+            assertThat(duplicatesAndReplays.get(t)).as("duplicates and replays of %s", t)
+                    .isEqualTo(defects(t, "duplicate", "replay"));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRerunChangesNothing() throws Exception {
+        Map<String, Long> versions = new HashMap<>();
+        for (String t : TABLES) {
+            versions.put(t, io.delta.tables.DeltaTable.forPath(spark, lake.resolve("silver").resolve(t).toString())
+                    .history(1).first().<Long>getAs("version"));
+        }
+        CliProcess.Result again = medallion("silver", "--run-date", "2024-01-03");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        for (String t : TABLES) {
+            assertThat(io.delta.tables.DeltaTable.forPath(spark, lake.resolve("silver").resolve(t).toString())
+                    .history(1).first().<Long>getAs("version")).as("%s untouched", t).isEqualTo(versions.get(t));
+        }
+        long processed = spark.read().format("delta").load(lake.resolve("ops/runs").toString())
+                .where(col("job").equalTo("silver").and(col("rows_read").gt(0))).count();
+        assertThat(processed).isEqualTo(3 * TABLES.size() - countEmptyBatches());
+    }
+
+    /** Reference tables arrive whole in the first batch, so later silver runs read nothing for them. */
+    private long countEmptyBatches() {
+        return spark.read().format("delta").load(lake.resolve("ops/runs").toString())
+                .where(col("job").equalTo("silver").and(col("rows_read").equalTo(0))).count()
+                - TABLES.size();
+    }
+}
