@@ -42,7 +42,7 @@ public final class Cleaning {
         for (ColumnSpec c : table.schema()) {
             asText = asText.add(c.name(), DataTypes.StringType, true);
         }
-        String image = "_image";
+        String image = "_parsed_image";
         Dataset<Row> parsed = bronze.withColumn(image, from_json(col(imageColumn), asText));
         for (ColumnSpec c : table.schema()) {
             parsed = parsed.withColumn(c.name(), col(image).getField(c.name()));

@@ -65,9 +65,11 @@ public final class SilverMergeJob implements Job {
         List<TableOutcome> outcomes = new ArrayList<>();
         for (TableSpec table : parentsFirst(context.tables())) {
             try {
-                Set<String> pending = new TreeSet<>(ingested.getOrDefault(table.name(), Set.of()));
+                Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
+                Set<String> pending = new TreeSet<>(recorded);
                 pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
-                outcomes.add(apply(context, table, pending, progress));
+                outcomes.add(table.cdc().isPresent() ? applyChangeFeed(context, table, recorded, pending, progress)
+                        : apply(context, table, pending, progress));
             } catch (Exception e) {
                 LOG.error("{}: {}", table.name(), e.getMessage(), e);
                 outcomes.add(TableOutcome.failed(table.name(), e.getMessage()));
@@ -96,10 +98,6 @@ public final class SilverMergeJob implements Job {
 
     private TableOutcome apply(JobContext context, TableSpec table, Set<String> pending, SilverProgress progress) {
         TableOutcome.Builder outcome = TableOutcome.builder(table.name());
-        if (table.cdc().isPresent()) {
-            return outcome.status(TableStatus.FAILED)
-                    .message("change feeds are not applied to silver yet; the events stay in bronze").build();
-        }
         if (table.key().isEmpty()) {
             return outcome.status(TableStatus.FAILED).message("silver needs a key to merge on; declare 'key'").build();
         }
@@ -150,7 +148,7 @@ public final class SilverMergeJob implements Job {
             MergeCounts merged = SilverMerge.merge(spark, silverPath, silverRows(latest, table, context), table);
 
             RowAccounting accounting = new RowAccounting(read, merged.inserted(), merged.updated(),
-                    merged.unchanged(), quarantined, dropped, candidates - unique);
+                    merged.unchanged(), 0, quarantined, dropped, candidates - unique);
             accounting.check(table.name());
             progress.record(table.name(), pending, context.runId());
 
@@ -165,18 +163,62 @@ public final class SilverMergeJob implements Job {
                     .metric("rows_unchanged", merged.unchanged()).metric("rows_dropped", dropped)
                     .metric("rows_warned", warned).metric("quarantine_rate", String.format("%.5f", rate))
                     .metric("bronze_runs", String.join(",", pending));
-            if (failing > 0) {
-                outcome.status(TableStatus.QUALITY_FAILED)
-                        .message(failing + " row(s) broke a rule whose action is fail; they are in quarantine");
-            } else if (rate > table.maxQuarantineRate()) {
-                outcome.status(TableStatus.QUALITY_FAILED).message(String.format(
-                        "quarantined %.2f %% of the rows read, above the table's quarantine.max_rate of %.2f %%",
-                        rate * 100, table.maxQuarantineRate() * 100));
-            }
+            qualityGate(outcome, table, failing, rate);
             judged.unpersist();
             return outcome.build();
         } finally {
             bronze.unpersist();
+        }
+    }
+
+    /** A change feed: events applied in sequence order, current state MERGEd, SCD2 history rebuilt. */
+    private TableOutcome applyChangeFeed(JobContext context, TableSpec table, Set<String> recorded,
+                                         Set<String> pending, SilverProgress progress) {
+        TableOutcome.Builder outcome = TableOutcome.builder(table.name());
+        if (pending.isEmpty()) {
+            LOG.info("{}: no new bronze rows", table.name());
+            return outcome.build();
+        }
+        long start = System.nanoTime();
+        SparkSession spark = context.spark();
+        Dataset<Row> bronze = spark.read().format("delta").load(context.lake().bronze(table.name()))
+                .where(col(BronzeColumns.INGEST_RUN_ID).isin(recorded.toArray()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            ChangeFeedApply.Result r = ChangeFeedApply.apply(spark, table, bronze, pending, context.runId(),
+                    context.lake().table("silver", table.name()), context.lake().table("silver", "dim_" + table.name()),
+                    context.lake().table("silver", "_quarantine_" + table.name()));
+            new RowAccounting(r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(),
+                    r.dropped(), r.superseded()).check(table.name());
+            progress.record(table.name(), pending, context.runId());
+            double rate = r.read() == 0 ? 0 : (double) r.quarantined() / r.read();
+            LOG.info("{}: {} events read -> {} inserted, {} updated, {} unchanged, {} deleted, {} quarantined, "
+                            + "{} dropped, {} superseded or duplicate; {} history versions, in {} s", table.name(),
+                    r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(), r.dropped(),
+                    r.superseded(), r.versions(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+            outcome.rowsRead(r.read()).rowsWritten(r.inserted() + r.updated() + r.deleted())
+                    .rowsQuarantined(r.quarantined()).duplicatesDropped(r.superseded())
+                    .metric("rows_inserted", r.inserted()).metric("rows_updated", r.updated())
+                    .metric("rows_unchanged", r.unchanged()).metric("rows_deleted", r.deleted())
+                    .metric("rows_dropped", r.dropped()).metric("history_versions", r.versions())
+                    .metric("quarantine_rate", String.format("%.5f", rate))
+                    .metric("bronze_runs", String.join(",", pending));
+            qualityGate(outcome, table, r.failing(), rate);
+            return outcome.build();
+        } finally {
+            bronze.unpersist();
+        }
+    }
+
+    /** Exit 3 when a fail rule was broken or too large a share of the rows was quarantined. */
+    private static void qualityGate(TableOutcome.Builder outcome, TableSpec table, long failing, double rate) {
+        if (failing > 0) {
+            outcome.status(TableStatus.QUALITY_FAILED)
+                    .message(failing + " row(s) broke a rule whose action is fail; they are in quarantine");
+        } else if (rate > table.maxQuarantineRate()) {
+            outcome.status(TableStatus.QUALITY_FAILED).message(String.format(
+                    "quarantined %.2f %% of the rows read, above the table's quarantine.max_rate of %.2f %%",
+                    rate * 100, table.maxQuarantineRate() * 100));
         }
     }
 
@@ -204,16 +246,17 @@ public final class SilverMergeJob implements Job {
         columns.add(col(BronzeColumns.SOURCE_FILE));
         columns.add(col(BronzeColumns.SOURCE_LINE));
         columns.add(lit(context.runId()).as(SilverMerge.RUN_COLUMN));
-        Dataset<Row> rows = latest.select(columns.toArray(new Column[0]));
-        boolean pii = table.schema().stream().anyMatch(c -> c.pii() != io.medallion.config.Pii.NONE);
-        if (!pii) {
-            return rows;
-        }
+        return protect(latest.select(columns.toArray(new Column[0])), table);
+    }
+
+    /** Hashes or masks the table's {@code pii} columns; hashing needs the salt from the environment. */
+    static Dataset<Row> protect(Dataset<Row> rows, TableSpec table) {
+        boolean hash = table.schema().stream().anyMatch(c -> c.pii() == io.medallion.config.Pii.HASH);
         String salt = System.getenv(PII_SALT_ENV);
-        if (salt == null || salt.isBlank()) {
-            throw new IllegalStateException(table.name() + " declares pii columns; set " + PII_SALT_ENV
+        if (hash && (salt == null || salt.isBlank())) {
+            throw new IllegalStateException(table.name() + " declares pii: hash columns; set " + PII_SALT_ENV
                     + " to a secret salt for their hashes");
         }
-        return Cleaning.protect(rows, table, salt);
+        return Cleaning.protect(rows, table, salt == null ? "" : salt);
     }
 }

@@ -1,0 +1,165 @@
+package io.medallion.jobs.silver;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import io.delta.tables.DeltaTable;
+import io.medallion.config.CdcSpec;
+import io.medallion.config.ColumnSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
+import io.medallion.quality.Cleaning;
+import io.medallion.quality.RowRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Applies a change feed to silver. The current state of a key is its valid event with the
+ * highest sequence number over everything bronze has recorded, so the order events arrive in
+ * does not matter: a stale update arriving late loses to the newer one, and a delete followed
+ * by a re-insert ends with the row present. Bronze keeps every event, so the state is derived
+ * from the whole feed on each run (cheap for dimension-sized feeds) and MERGEd into
+ * {@code silver.<table>}; {@code silver.dim_<table>} is rebuilt as SCD type 2 history.
+ */
+final class ChangeFeedApply {
+    static final String SEQ = "_seq";
+    static final String OP = "_op";
+    static final String VALID_FROM = "valid_from";
+    static final String VALID_TO = "valid_to";
+    static final String IS_CURRENT = "is_current";
+
+    /** What applying the feed did for the events of this run. */
+    record Result(long read, long quarantined, long dropped, long failing, long superseded, long applied,
+                  long inserted, long updated, long deleted, long versions) {
+        long unchanged() {
+            return applied - inserted - updated - deleted;
+        }
+    }
+
+    private ChangeFeedApply() {
+    }
+
+    static Result apply(SparkSession spark, TableSpec table, Dataset<Row> bronze, Set<String> pending, String runId,
+                        String silverPath, String historyPath, String quarantinePath) {
+        CdcSpec cdc = table.cdc().orElseThrow();
+        Column isPending = col(BronzeColumns.INGEST_RUN_ID).isin(pending.toArray());
+        Column image = when(col(cdc.opField()).equalTo("d"), col(cdc.beforeField())).otherwise(col(cdc.afterField()));
+        Dataset<Row> parsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                .withColumn("_event_image", image);
+        Dataset<Row> events = Cleaning.typed(Cleaning.fromImage(parsed, table, "_event_image"), table)
+                .withColumn(SEQ, col(cdc.sequenceField()).cast("bigint"))
+                .withColumn(OP, col(cdc.opField()))
+                .withColumn(QuarantineWriter.RAW, col("_event_image"));
+        // Rules judge the rows an event would put in silver; a delete carries no new row.
+        Dataset<Row> judged = RowRules.evaluate(events, table, ref -> {
+            throw new IllegalArgumentException("reference rules on a change feed are not supported");
+        }).withColumn(RowRules.DISPOSITION, when(col(OP).equalTo("d"), lit(RowRules.KEEP))
+                .otherwise(col(RowRules.DISPOSITION))).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> unparsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNotNull().and(isPending))
+                    .withColumn(QuarantineWriter.RULES, array(lit(SilverMergeJob.PARSE_ERROR_RULE)))
+                    .withColumn(QuarantineWriter.REASON, col(BronzeColumns.PARSE_ERROR))
+                    .withColumn(QuarantineWriter.RAW, col(BronzeColumns.RAW));
+            Dataset<Row> rejected = judged.where(isPending.and(col(RowRules.DISPOSITION).isin("quarantine", "fail")))
+                    .withColumn(QuarantineWriter.RULES, col(RowRules.VIOLATIONS))
+                    .withColumn(QuarantineWriter.REASON, lit(null).cast("string"));
+            Column[] q = {col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
+                col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(QuarantineWriter.RULES),
+                col(QuarantineWriter.REASON), col(QuarantineWriter.RAW)};
+            long quarantined = QuarantineWriter.write(spark, quarantinePath,
+                    unparsed.select(q).unionByName(rejected.select(q)), runId);
+            long read = bronze.where(isPending).count();
+            long dropped = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("drop"))).count();
+            long failing = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("fail"))).count();
+
+            Dataset<Row> valid = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
+            List<Column> keys = new ArrayList<>();
+            table.key().forEach(k -> keys.add(col(k)));
+            // Latest event per key; an exact copy of an event (same sequence) ties and loses by position.
+            WindowSpec newestFirst = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col(SEQ).desc(),
+                    col(BronzeColumns.BATCH_DATE).desc(), col(BronzeColumns.SOURCE_FILE).desc(),
+                    col(BronzeColumns.SOURCE_LINE).desc());
+            Dataset<Row> ranked = valid.withColumn("_rank", row_number().over(newestFirst))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            long applied = ranked.where(isPending.and(col("_rank").equalTo(1))).count();
+            long pendingValid = ranked.where(isPending).count();
+
+            List<Column> rowColumns = new ArrayList<>();
+            for (ColumnSpec c : table.schema()) {
+                rowColumns.add(col(c.name()));
+            }
+            rowColumns.add(col(SEQ));
+            Dataset<Row> current = ranked.where(col("_rank").equalTo(1).and(col(OP).notEqual("d")))
+                    .select(rowColumns.toArray(new Column[0]));
+            long[] merged = mergeState(spark, silverPath, SilverMergeJob.protect(current, table), table);
+
+            long versions = writeHistory(historyPath, valid, table, keys);
+            ranked.unpersist();
+            return new Result(read, quarantined, dropped, failing, pendingValid - applied, applied, merged[0],
+                    merged[1], merged[2], versions);
+        } finally {
+            judged.unpersist();
+        }
+    }
+
+    /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
+    private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table) {
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            current.limit(0).write().format("delta").mode("append").save(path);
+        }
+        List<String> keys = new ArrayList<>();
+        table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
+        DeltaTable.forPath(spark, path).as("t")
+                .merge(current.as("s"), String.join(" AND ", keys))
+                .whenMatched("t." + SEQ + " <> s." + SEQ).updateAll()
+                .whenNotMatched().insertAll()
+                .whenNotMatchedBySource().delete()
+                .execute();
+        Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
+        Map<String, String> m = last.getJavaMap(0);
+        return new long[] {Long.parseLong(m.getOrDefault("numTargetRowsInserted", "0")),
+            Long.parseLong(m.getOrDefault("numTargetRowsUpdated", "0")),
+            Long.parseLong(m.getOrDefault("numTargetRowsDeleted", "0"))};
+    }
+
+    /**
+     * SCD type 2: one row per version (each insert or update), valid from its sequence number up to
+     * the next event's (an update or a delete) or open when it is the latest; exactly one current
+     * row per key unless the key's latest event is a delete.
+     */
+    private static long writeHistory(String path, Dataset<Row> valid, TableSpec table, List<Column> keys) {
+        WindowSpec bySeq = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col(SEQ));
+        Dataset<Row> distinctEvents = valid.dropDuplicates(concat(table.key(), SEQ));
+        Dataset<Row> timeline = distinctEvents.withColumn("_next_seq", lead(col(SEQ), 1).over(bySeq));
+        List<Column> columns = new ArrayList<>();
+        for (ColumnSpec c : table.schema()) {
+            columns.add(col(c.name()));
+        }
+        columns.add(col(SEQ).as(VALID_FROM));
+        columns.add(col("_next_seq").as(VALID_TO));
+        columns.add(col("_next_seq").isNull().as(IS_CURRENT));
+        Dataset<Row> versions = SilverMergeJob.protect(
+                timeline.where(col(OP).notEqual("d")).select(columns.toArray(new Column[0])), table);
+        versions.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
+        return versions.count();
+    }
+
+    private static String[] concat(List<String> keys, String extra) {
+        List<String> all = new ArrayList<>(keys);
+        all.add(extra);
+        return all.toArray(new String[0]);
+    }
+}
