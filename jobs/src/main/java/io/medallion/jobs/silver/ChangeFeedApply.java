@@ -1,6 +1,5 @@
 package io.medallion.jobs.silver;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +11,7 @@ import io.medallion.config.CdcSpec;
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaTables;
 import io.medallion.quality.Cleaning;
 import io.medallion.quality.RowRules;
 import java.util.ArrayList;
@@ -69,18 +69,9 @@ final class ChangeFeedApply {
         }).withColumn(RowRules.DISPOSITION, when(col(OP).equalTo("d"), lit(RowRules.KEEP))
                 .otherwise(col(RowRules.DISPOSITION))).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Dataset<Row> unparsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNotNull().and(isPending))
-                    .withColumn(QuarantineWriter.RULES, array(lit(SilverMergeJob.PARSE_ERROR_RULE)))
-                    .withColumn(QuarantineWriter.REASON, col(BronzeColumns.PARSE_ERROR))
-                    .withColumn(QuarantineWriter.RAW, col(BronzeColumns.RAW));
-            Dataset<Row> rejected = judged.where(isPending.and(col(RowRules.DISPOSITION).isin("quarantine", "fail")))
-                    .withColumn(QuarantineWriter.RULES, col(RowRules.VIOLATIONS))
-                    .withColumn(QuarantineWriter.REASON, lit(null).cast("string"));
-            Column[] q = {col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
-                col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(QuarantineWriter.RULES),
-                col(QuarantineWriter.REASON), col(QuarantineWriter.RAW)};
             long quarantined = QuarantineWriter.write(spark, quarantinePath,
-                    unparsed.select(q).unionByName(rejected.select(q)), runId);
+                    QuarantineWriter.unparsed(bronze.where(isPending))
+                            .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
             long read = bronze.where(isPending).count();
             long dropped = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("drop"))).count();
             long failing = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("fail"))).count();
@@ -117,9 +108,7 @@ final class ChangeFeedApply {
 
     /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
     private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table) {
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            current.limit(0).write().format("delta").mode("append").save(path);
-        }
+        DeltaTables.createIfMissing(spark, path, current, List.of());
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         DeltaTable.forPath(spark, path).as("t")
@@ -128,11 +117,9 @@ final class ChangeFeedApply {
                 .whenNotMatched().insertAll()
                 .whenNotMatchedBySource().delete()
                 .execute();
-        Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
-        Map<String, String> m = last.getJavaMap(0);
-        return new long[] {Long.parseLong(m.getOrDefault("numTargetRowsInserted", "0")),
-            Long.parseLong(m.getOrDefault("numTargetRowsUpdated", "0")),
-            Long.parseLong(m.getOrDefault("numTargetRowsDeleted", "0"))};
+        Map<String, String> m = DeltaTables.lastMergeMetrics(spark, path);
+        return new long[] {DeltaTables.metric(m, "numTargetRowsInserted"), DeltaTables.metric(m, "numTargetRowsUpdated"),
+            DeltaTables.metric(m, "numTargetRowsDeleted")};
     }
 
     /**

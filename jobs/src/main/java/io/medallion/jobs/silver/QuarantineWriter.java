@@ -1,11 +1,14 @@
 package io.medallion.jobs.silver;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaTables;
+import io.medallion.quality.RowRules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +25,28 @@ final class QuarantineWriter {
     static final String REASON = "reason";
     static final String RAW = "raw";
     static final String QUARANTINED_AT = "quarantined_at";
+    /** The rule name of a bronze line that did not parse. */
+    static final String PARSE_ERROR_RULE = "parse_error";
 
     private QuarantineWriter() {
+    }
+
+    /** Bronze lines that did not parse, as quarantine records under rule {@code parse_error}. */
+    static Dataset<Row> unparsed(Dataset<Row> bronze) {
+        return records(bronze.where(col(BronzeColumns.PARSE_ERROR).isNotNull()),
+                array(lit(PARSE_ERROR_RULE)), col(BronzeColumns.PARSE_ERROR), col(BronzeColumns.RAW));
+    }
+
+    /** Judged rows whose rules keep them out of silver ({@code quarantine} or {@code fail}), with every rule broken. */
+    static Dataset<Row> rejected(Dataset<Row> judged) {
+        return records(judged.where(col(RowRules.DISPOSITION).isin("quarantine", "fail")),
+                col(RowRules.VIOLATIONS), lit(null).cast("string"), col(RAW));
+    }
+
+    private static Dataset<Row> records(Dataset<Row> rows, Column rules, Column reason, Column raw) {
+        return rows.select(col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
+                col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), rules.as(RULES), reason.as(REASON),
+                raw.as(RAW));
     }
 
     /**
@@ -35,9 +58,7 @@ final class QuarantineWriter {
             col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(RULES), col(REASON), col(RAW),
             current_timestamp().as(QUARANTINED_AT)};
         Dataset<Row> records = rows.select(columns);
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            records.limit(0).write().format("delta").mode("append").save(path);
-        }
+        DeltaTables.createIfMissing(spark, path, records, java.util.List.of());
         DeltaTable.forPath(spark, path).as("q")
                 .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line")
                 .whenNotMatched().insertAll()

@@ -3,6 +3,7 @@ package io.medallion.jobs.silver;
 import io.delta.tables.DeltaTable;
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
+import io.medallion.lake.DeltaTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,7 @@ final class SilverMerge {
     }
 
     static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table) {
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            var writer = rows.limit(0).write().format("delta").mode("append");
-            if (!table.partitionBy().isEmpty()) {
-                writer = writer.partitionBy(table.partitionBy().toArray(new String[0]));
-            }
-            writer.save(path);
-        }
+        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy());
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         List<String> same = new ArrayList<>();
@@ -41,15 +36,10 @@ final class SilverMerge {
                 .whenMatched("NOT (" + String.join(" AND ", same) + ")").updateAll()
                 .whenNotMatched().insertAll()
                 .execute();
-        Row last = DeltaTable.forPath(spark, path).history(1).select("operation", "operationMetrics").first();
-        if (!"MERGE".equals(last.getString(0))) {
-            throw new IllegalStateException("expected the MERGE as the latest commit of " + path + ", found "
-                    + last.getString(0) + "; is another writer active on this table?");
-        }
-        Map<String, String> metrics = last.getJavaMap(1);
-        long source = Long.parseLong(metrics.getOrDefault("numSourceRows", "0"));
-        long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
-        long updated = Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0"));
+        Map<String, String> metrics = DeltaTables.lastMergeMetrics(spark, path);
+        long source = DeltaTables.metric(metrics, "numSourceRows");
+        long inserted = DeltaTables.metric(metrics, "numTargetRowsInserted");
+        long updated = DeltaTables.metric(metrics, "numTargetRowsUpdated");
         return new MergeCounts(inserted, updated, source - inserted - updated);
     }
 }

@@ -1,6 +1,5 @@
 package io.medallion.jobs.silver;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -8,7 +7,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
-import io.delta.tables.DeltaTable;
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.RuleSpec;
 import io.medallion.config.TableSpec;
@@ -48,7 +46,6 @@ public final class SilverMergeJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SilverMergeJob.class);
     /** The environment variable holding the salt for {@code pii: hash} columns. */
     public static final String PII_SALT_ENV = "MEDALLION_PII_SALT";
-    static final String PARSE_ERROR_RULE = "parse_error";
 
     @Override
     public String name() {
@@ -116,31 +113,19 @@ public final class SilverMergeJob implements Job {
             List<String> textColumns = BronzeSchema.dataColumns(table);
             Column rawText = to_json(struct(textColumns.stream().map(c -> col(c)).toArray(Column[]::new)));
 
-            Dataset<Row> unparsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNotNull())
-                    .withColumn(QuarantineWriter.RULES, array(lit(PARSE_ERROR_RULE)))
-                    .withColumn(QuarantineWriter.REASON, col(BronzeColumns.PARSE_ERROR))
-                    .withColumn(QuarantineWriter.RAW, col(BronzeColumns.RAW));
-
             Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
                     .withColumn(QuarantineWriter.RAW, rawText), table);
             Dataset<Row> judged = RowRules.evaluate(typed, table, ref -> spark.read().format("delta")
                     .load(context.lake().table("silver", ref.table())).select(ref.refColumn()))
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            Dataset<Row> rejected = judged.where(col(RowRules.DISPOSITION).isin("quarantine", "fail"))
-                    .withColumn(QuarantineWriter.RULES, col(RowRules.VIOLATIONS))
-                    .withColumn(QuarantineWriter.REASON, lit(null).cast("string"));
             long failing = judged.where(col(RowRules.DISPOSITION).equalTo("fail")).count();
             long dropped = judged.where(col(RowRules.DISPOSITION).equalTo("drop")).count();
             Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
             long warned = kept.where(size(col(RowRules.VIOLATIONS)).gt(0)).count();
 
             String quarantinePath = context.lake().table("silver", "_quarantine_" + table.name());
-            Column[] quarantineColumns = {col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
-                col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(QuarantineWriter.RULES),
-                col(QuarantineWriter.REASON), col(QuarantineWriter.RAW)};
             long quarantined = QuarantineWriter.write(spark, quarantinePath,
-                    unparsed.select(quarantineColumns).unionByName(rejected.select(quarantineColumns)),
-                    context.runId());
+                    QuarantineWriter.unparsed(bronze).unionByName(QuarantineWriter.rejected(judged)), context.runId());
 
             Dataset<Row> latest = latestPerKey(kept, table);
             long candidates = kept.count();
