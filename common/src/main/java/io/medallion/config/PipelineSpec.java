@@ -5,11 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A whole pipeline spec after overlays and substitution: immutable and validated. */
-public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark,
+/**
+ * A whole pipeline spec after overlays and substitution: immutable and validated.
+ *
+ * @param piiSalt the secret that salts {@code pii: hash} columns ({@code privacy.pii_salt}); empty when not set
+ */
+public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark, String piiSalt,
                            Map<String, TableSpec> tables) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
+        piiSalt = piiSalt == null ? "" : piiSalt;
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(spark, "spark");
         tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));

@@ -172,12 +172,16 @@ public final class PipelineSpecLoader {
     // ---- binding -------------------------------------------------------------------------
 
     private PipelineSpec bind(SpecNode root, String pipelineLabel) {
-        root.allowOnly("pipeline", "description", "storage", "spark", "tables");
+        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables");
         String defaultName = Path.of(pipelineLabel).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = root.string("pipeline", defaultName);
         StorageSpec storage = bindStorage(root.get("storage"));
         SparkSpec spark = root.find("spark").map(this::bindSpark)
                 .orElse(new SparkSpec(SparkSpec.DEFAULT_PROFILE, Map.of()));
+        String piiSalt = root.find("privacy").map(p -> {
+            p.allowOnly("pii_salt");
+            return p.find("pii_salt").map(SpecNode::asTextOrEmpty).orElse("");
+        }).orElse("");
         SpecNode tablesNode = root.get("tables");
         Map<String, TableSpec> tables = new LinkedHashMap<>();
         tablesNode.map(t -> t).forEach((tableName, node) -> {
@@ -191,7 +195,7 @@ public final class PipelineSpecLoader {
             throw tablesNode.error("declare at least one table");
         }
         RuleBinder.checkReferences(tablesNode, tables);
-        return new PipelineSpec(name, pipelineLabel, storage, spark, tables);
+        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables);
     }
 
     private StorageSpec bindStorage(SpecNode node) {

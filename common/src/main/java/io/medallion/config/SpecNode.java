@@ -88,15 +88,20 @@ public final class SpecNode {
         return new SpecNode(origin, child(key), value);
     }
 
+    /** A single value that may be empty, such as a secret whose environment variable is unset. */
+    public String asTextOrEmpty() {
+        if (!node.isValueNode() || node.isNull()) {
+            throw error("expected a single value, got " + describe(node));
+        }
+        return node.asText();
+    }
+
     public Optional<SpecNode> find(String key) {
         return has(key) ? Optional.of(get(key)) : Optional.empty();
     }
 
     public String asText() {
-        if (!node.isValueNode() || node.isNull()) {
-            throw error("expected a single value, got " + describe(node));
-        }
-        String text = node.asText();
+        String text = asTextOrEmpty();
         if (text.isBlank()) {
             throw error("must not be empty");
         }

@@ -25,14 +25,19 @@ public final class DeltaTables {
         writer.save(path);
     }
 
-    /**
-     * The operation metrics of the table's latest commit, which must be the MERGE just run
-     * (one writer per table at a time).
-     */
+    /** The metrics of the MERGE just run on the table; see {@link #lastCommitMetrics}. */
     public static Map<String, String> lastMergeMetrics(SparkSession spark, String path) {
+        return lastCommitMetrics(spark, path, "MERGE");
+    }
+
+    /**
+     * The operation metrics of the table's latest commit, which must be the {@code operation} just
+     * run (one writer per table at a time): Delta's own count of what the commit did.
+     */
+    public static Map<String, String> lastCommitMetrics(SparkSession spark, String path, String operation) {
         Row last = DeltaTable.forPath(spark, path).history(1).select("operation", "operationMetrics").first();
-        if (!"MERGE".equals(last.getString(0))) {
-            throw new IllegalStateException("expected the MERGE as the latest commit of " + path + ", found "
+        if (!operation.equals(last.getString(0))) {
+            throw new IllegalStateException("expected the " + operation + " as the latest commit of " + path + ", found "
                     + last.getString(0) + "; is another writer active on this table?");
         }
         return last.getJavaMap(1);

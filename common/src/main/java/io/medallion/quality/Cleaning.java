@@ -2,12 +2,13 @@ package io.medallion.quality;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
@@ -92,16 +93,27 @@ public final class Cleaning {
     public static Dataset<Row> protect(Dataset<Row> rows, TableSpec table, String salt) {
         Dataset<Row> result = rows;
         for (ColumnSpec c : table.schema()) {
-            if (c.pii() == Pii.HASH) {
-                result = result.withColumn(c.name(), when(col(c.name()).isNull(), lit(null).cast(DataTypes.StringType))
-                        .otherwise(sha2(concat(lit(salt), col(c.name()).cast(DataTypes.StringType)), 256)));
-            } else if (c.pii() == Pii.MASK) {
-                // Keep the last four characters: enough to recognise a value, not to use it.
-                result = result.withColumn(c.name(), expr("CASE WHEN `" + c.name() + "` IS NULL THEN NULL "
-                        + "WHEN length(`" + c.name() + "`) <= 4 THEN repeat('*', length(`" + c.name() + "`)) "
-                        + "ELSE concat(repeat('*', length(`" + c.name() + "`) - 4), right(`" + c.name() + "`, 4)) END"));
+            if (c.pii() != Pii.NONE) {
+                result = result.withColumn(c.name(), protectedValue(c, col(c.name()), salt));
             }
         }
         return result;
+    }
+
+    /** One value as {@link #protect} stores it: hashed, masked, or unchanged when the column is not {@code pii}. */
+    public static Column protectedValue(ColumnSpec c, Column value, String salt) {
+        return switch (c.pii()) {
+            case NONE -> value;
+            case HASH -> when(value.isNull(), lit(null).cast(DataTypes.StringType))
+                    .otherwise(sha2(concat(lit(salt), value.cast(DataTypes.StringType)), 256));
+            // Keep the last four characters: enough to recognise a value, not to use it.
+            case MASK -> when(value.isNull(), lit(null).cast(DataTypes.StringType))
+                    .when(length(value).leq(4), stars(length(value)))
+                    .otherwise(concat(stars(length(value).minus(4)), substring(value, -4, 4)));
+        };
+    }
+
+    private static Column stars(Column count) {
+        return call_function("repeat", lit("*"), count);
     }
 }

@@ -69,6 +69,7 @@ class PipelineSpecLoaderTest {
         assertThat(t.partitionBy()).isEmpty();
         assertThat(t.cdc()).isEmpty();
         assertThat(t.schema().get(0).required()).isFalse();
+        assertThat(spec.piiSalt()).isEmpty();
         assertThat(spec.storage().lakeRoot()).isEqualTo(dir.resolve("lake").toUri().toString().replaceAll("/$", ""));
         assertThat(PipelineSpecLoader.DEFAULT_PIPELINE).isEqualTo("conf/pipelines/tpch.yaml");
         assertThat(PipelineSpecLoader.DEFAULT_ENV).isEqualTo("local");
@@ -172,6 +173,17 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void thePiiSaltComesFromTheEnvironmentWithAnOverlayDefault() throws IOException {
+        Path spec = write("conf/pipelines/shop.yaml", VALID + "privacy: {pii_salt: \"${SALT:-}\"}\n");
+        write("conf/env/dev.yaml", "privacy: {pii_salt: \"${SALT:-dev-only}\"}\n");
+        write("conf/env/prod.yaml", "spark: {profile: cluster}\n");
+        assertThat(new PipelineSpecLoader(Map.of(), dir).load(spec, "prod").piiSalt()).isEmpty();
+        assertThat(new PipelineSpecLoader(Map.of(), dir).load(spec, "dev").piiSalt()).isEqualTo("dev-only");
+        assertThat(new PipelineSpecLoader(Map.of("SALT", "s3cret"), dir).load(spec, "dev").piiSalt())
+                .isEqualTo("s3cret");
+    }
+
+    @Test
     void anErrorInAnOverlayNamesTheOverlayFile() throws IOException {
         Path spec = write("conf/pipelines/shop.yaml", VALID);
         write("conf/env/prod.yaml", "spark: {profile: cloud}\n");
@@ -194,6 +206,9 @@ class PipelineSpecLoaderTest {
         assertThat(spec.tables().get("lineitem").rules()).extracting(RuleSpec::name)
                 .contains("quantity_range", "discount_range", "order_exists");
         assertThat(spec.tables().get("lineitem").maxQuarantineRate()).isEqualTo(0.01);
+        assertThat(spec.tables().get("customer").column("c_phone").orElseThrow().pii()).isEqualTo(Pii.MASK);
+        assertThat(spec.tables().get("customer").column("c_address").orElseThrow().pii()).isEqualTo(Pii.HASH);
+        assertThat(spec.piiSalt()).isNotBlank();
     }
 
     static Stream<Arguments> invalidSpecs() {

@@ -1,6 +1,7 @@
 package io.medallion.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -53,28 +54,29 @@ final class ChangeFeedApply {
     }
 
     static Result apply(SparkSession spark, TableSpec table, Dataset<Row> bronze, Set<String> pending, String runId,
-                        String silverPath, String historyPath, String quarantinePath) {
+                        PiiProtection pii, String silverPath, String historyPath, String quarantinePath) {
         CdcSpec cdc = table.cdc().orElseThrow();
         Column isPending = col(BronzeColumns.INGEST_RUN_ID).isin(pending.toArray());
+        Row sizes = bronze.where(isPending).agg(count(lit(1)), count(col(BronzeColumns.PARSE_ERROR))).first();
+        long read = sizes.getLong(0);
+        long unparsed = sizes.getLong(1);
+
         Column image = when(col(cdc.opField()).equalTo("d"), col(cdc.beforeField())).otherwise(col(cdc.afterField()));
-        Dataset<Row> parsed = bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
-                .withColumn("_event_image", image);
-        Dataset<Row> events = Cleaning.typed(Cleaning.fromImage(parsed, table, "_event_image"), table)
+        Dataset<Row> imageText = Cleaning.fromImage(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                .withColumn("_event_image", image), table, "_event_image");
+        Column raw = pii.rawJson(table, col(cdc.opField()), col(cdc.sequenceField()));
+        Dataset<Row> events = Cleaning.typed(imageText.withColumn(QuarantineWriter.RAW, raw), table)
                 .withColumn(SEQ, col(cdc.sequenceField()).cast("bigint"))
-                .withColumn(OP, col(cdc.opField()))
-                .withColumn(QuarantineWriter.RAW, col("_event_image"));
+                .withColumn(OP, col(cdc.opField()));
         // Rules judge the rows an event would put in silver; a delete carries no new row.
         Dataset<Row> judged = RowRules.evaluate(events, table, ref -> {
             throw new IllegalArgumentException("reference rules on a change feed are not supported");
         }).withColumn(RowRules.DISPOSITION, when(col(OP).equalTo("d"), lit(RowRules.KEEP))
                 .otherwise(col(RowRules.DISPOSITION))).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            long quarantined = QuarantineWriter.write(spark, quarantinePath,
-                    QuarantineWriter.unparsed(bronze.where(isPending))
-                            .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
-            long read = bronze.where(isPending).count();
-            long dropped = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("drop"))).count();
-            long failing = judged.where(isPending.and(col(RowRules.DISPOSITION).equalTo("fail"))).count();
+            DispositionCounts d = DispositionCounts.of(judged, isPending, table.key());
+            QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze.where(isPending))
+                    .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
 
             Dataset<Row> valid = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
             List<Column> keys = new ArrayList<>();
@@ -83,10 +85,8 @@ final class ChangeFeedApply {
             WindowSpec newestFirst = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col(SEQ).desc(),
                     col(BronzeColumns.BATCH_DATE).desc(), col(BronzeColumns.SOURCE_FILE).desc(),
                     col(BronzeColumns.SOURCE_LINE).desc());
-            Dataset<Row> ranked = valid.withColumn("_rank", row_number().over(newestFirst))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            long applied = ranked.where(isPending.and(col("_rank").equalTo(1))).count();
-            long pendingValid = ranked.where(isPending).count();
+            Dataset<Row> ranked = valid.withColumn("_rank", row_number().over(newestFirst));
+            long applied = ranked.agg(count(when(isPending.and(col("_rank").equalTo(1)), 1))).first().getLong(0);
 
             List<Column> rowColumns = new ArrayList<>();
             for (ColumnSpec c : table.schema()) {
@@ -95,12 +95,11 @@ final class ChangeFeedApply {
             rowColumns.add(col(SEQ));
             Dataset<Row> current = ranked.where(col("_rank").equalTo(1).and(col(OP).notEqual("d")))
                     .select(rowColumns.toArray(new Column[0]));
-            long[] merged = mergeState(spark, silverPath, SilverMergeJob.protect(current, table), table);
+            long[] merged = mergeState(spark, silverPath, pii.protect(current, table), table);
 
-            long versions = writeHistory(historyPath, valid, table, keys);
-            ranked.unpersist();
-            return new Result(read, quarantined, dropped, failing, pendingValid - applied, applied, merged[0],
-                    merged[1], merged[2], versions);
+            long versions = writeHistory(spark, historyPath, pii, valid, table, keys);
+            return new Result(read, unparsed + d.quarantined() + d.failing(), d.dropped(), d.failing(),
+                    d.kept() - applied, applied, merged[0], merged[1], merged[2], versions);
         } finally {
             judged.unpersist();
         }
@@ -127,7 +126,8 @@ final class ChangeFeedApply {
      * the next event's (an update or a delete) or open when it is the latest; exactly one current
      * row per key unless the key's latest event is a delete.
      */
-    private static long writeHistory(String path, Dataset<Row> valid, TableSpec table, List<Column> keys) {
+    private static long writeHistory(SparkSession spark, String path, PiiProtection pii, Dataset<Row> valid,
+                                     TableSpec table, List<Column> keys) {
         WindowSpec bySeq = Window.partitionBy(keys.toArray(new Column[0])).orderBy(col(SEQ));
         Dataset<Row> distinctEvents = valid.dropDuplicates(concat(table.key(), SEQ));
         Dataset<Row> timeline = distinctEvents.withColumn("_next_seq", lead(col(SEQ), 1).over(bySeq));
@@ -138,10 +138,10 @@ final class ChangeFeedApply {
         columns.add(col(SEQ).as(VALID_FROM));
         columns.add(col("_next_seq").as(VALID_TO));
         columns.add(col("_next_seq").isNull().as(IS_CURRENT));
-        Dataset<Row> versions = SilverMergeJob.protect(
+        Dataset<Row> versions = pii.protect(
                 timeline.where(col(OP).notEqual("d")).select(columns.toArray(new Column[0])), table);
         versions.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-        return versions.count();
+        return DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, path, "WRITE"), "numOutputRows");
     }
 
     private static String[] concat(List<String> keys, String extra) {

@@ -50,10 +50,12 @@ final class QuarantineWriter {
     }
 
     /**
+     * Stores the records; a bronze line already in quarantine (a batch reprocessed after a crash) is
+     * stored once. The caller counts what it quarantined from the rules' decisions, not from here.
+     *
      * @param rows bronze lines with {@code rules} (array of rule names), {@code reason} and {@code raw}
-     * @return the rows this run quarantined (a reprocessed row is stored once but counted for the run)
      */
-    static long write(SparkSession spark, String path, Dataset<Row> rows, String runId) {
+    static void write(SparkSession spark, String path, Dataset<Row> rows, String runId) {
         Column[] columns = {lit(runId).as(RUN_ID), col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
             col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(RULES), col(REASON), col(RAW),
             current_timestamp().as(QUARANTINED_AT)};
@@ -63,6 +65,5 @@ final class QuarantineWriter {
                 .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line")
                 .whenNotMatched().insertAll()
                 .execute();
-        return records.count();
     }
 }

@@ -45,6 +45,8 @@ class SilverCliIT {
     private static final List<String> TABLES =
             List.of("orders", "lineitem", "customer", "part", "partsupp", "supplier", "nation", "region");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Given to the CLI through the environment, as a real deployment would. */
+    private static final String SALT = "test-salt-4c1e";
 
     @TempDir
     static Path dir;
@@ -60,7 +62,7 @@ class SilverCliIT {
         lake = dir.resolve("lake");
         pipeline = Path.of("..", "conf", "pipelines", "tpch.yaml").toAbsolutePath().normalize().toString();
         cli = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", lake.toString(),
-                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString()));
+                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
         spark = TestSpark.session();
         spec = new io.medallion.config.PipelineSpecLoader(Map.of(), dir).load(Path.of(pipeline), "local");
     }
@@ -122,7 +124,8 @@ class SilverCliIT {
 
     /**
      * TPC-H's rows as dbgen lines, with decimals at the declared scale (dbgen writes a quantity
-     * of 23 as "23"; silver holds decimal(15,2) 23.00, the same value).
+     * of 23 as "23"; silver holds decimal(15,2) 23.00, the same value), and {@code pii} columns
+     * as silver must store them: hashed with the salt, or masked to the last four characters.
      */
     private Map<String, Integer> tpch(String name, Iterable<? extends TpchEntity> rows) {
         List<io.medallion.config.ColumnSpec> schema = spec.tables().get(name).schema();
@@ -134,10 +137,25 @@ class SilverCliIT {
                 if (type.kind() == io.medallion.config.ColumnType.Kind.DECIMAL) {
                     f[i] = new java.math.BigDecimal(f[i]).setScale(type.scale()).toPlainString();
                 }
+                switch (schema.get(i).pii()) {
+                    case HASH -> f[i] = sha256Hex(SALT + f[i]);
+                    case MASK -> f[i] = "*".repeat(Math.max(0, f[i].length() - 4)) + f[i].substring(
+                            Math.max(0, f[i].length() - 4));
+                    case NONE -> { }
+                }
             }
             lines.merge(String.join("|", f) + "|", 1, Integer::sum);
         });
         return lines;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -189,6 +207,32 @@ class SilverCliIT {
 
     @Test
     @Order(4)
+    void personalDataStaysInBronzeOnly() throws Exception {
+        // The quarantine's copy of a rejected customer is protected like silver's.
+        List<Row> rejected = table("silver", "_quarantine_customer").where(array_contains(col("rules"), "phone_format"))
+                .select("raw").collectAsList();
+        assertThat(rejected).isNotEmpty();
+        for (Row r : rejected) {
+            JsonNode raw = JSON.readTree(r.getString(0));
+            assertThat(raw.path("c_phone").asText()).as("masked phone in %s", raw).startsWith("****");
+            assertThat(raw.path("c_address").asText()).as("hashed address in %s", raw).matches("[0-9a-f]{64}");
+            assertThat(raw.path("seq").isMissingNode()).isFalse();
+        }
+        // Not one raw address or phone from the feed is in silver's tables.
+        Dataset<Row> images = table("bronze", "customer").where("_parse_error IS NULL")
+                .selectExpr("get_json_object(after, '$.c_address') AS v")
+                .union(table("bronze", "customer").selectExpr("get_json_object(after, '$.c_phone') AS v"))
+                .where("v IS NOT NULL AND length(v) > 4").distinct();
+        for (String t : List.of("customer", "dim_customer")) {
+            Dataset<Row> silver = table("silver", t);
+            long leaked = images.join(silver, images.col("v").equalTo(silver.col("c_address"))
+                    .or(images.col("v").equalTo(silver.col("c_phone")))).count();
+            assertThat(leaked).as("raw values in silver.%s", t).isZero();
+        }
+    }
+
+    @Test
+    @Order(5)
     void everyRowReadIsAccountedForAndDuplicatesMatchTheManifest() {
         List<Row> runs = spark.read().format("delta").load(lake.resolve("ops/runs").toString())
                 .where(col("job").equalTo("silver")).collectAsList();
@@ -217,7 +261,7 @@ class SilverCliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void customerHistoryIsScd2WithOneCurrentRowPerKey() {
         Dataset<Row> history = table("silver", "dim_customer");
         assertThat(history.where("is_current").count()).isEqualTo(1_500);
@@ -237,7 +281,7 @@ class SilverCliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRerunChangesNothing() throws Exception {
         Map<String, Long> versions = new HashMap<>();
         for (String t : TABLES) {
@@ -253,6 +297,42 @@ class SilverCliIT {
         long processed = spark.read().format("delta").load(lake.resolve("ops/runs").toString())
                 .where(col("job").equalTo("silver").and(col("rows_read").gt(0))).count();
         assertThat(processed).isEqualTo(3 * TABLES.size() - countEmptyBatches());
+    }
+
+    @Test
+    @Order(8)
+    void aRunWhoseRowsDoNotBalanceFailsAndTheNextRunRetries() throws Exception {
+        Path otherLake = dir.resolve("fault-lake");
+        CliProcess faulty = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", otherLake.toString(),
+                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
+        String date = manifest.get("batch_dates").get(0).asText();
+        String[] nation = {"--pipeline", pipeline, "--table", "nation", "--run-date", date};
+        CliProcess.Result bronze = faulty.run(concat("bronze", nation));
+        assertThat(bronze.exitCode()).as(bronze.toString()).isZero();
+
+        CliProcess.Result lost = faulty.runWithJvmOptions(
+                List.of("-D" + io.medallion.run.Faults.PROPERTY + "=" + SilverMergeJob.LOSE_A_ROW),
+                concat("silver", nation));
+        assertThat(lost.exitCode()).as(lost.toString()).isEqualTo(1);
+        assertThat(lost.stderr()).contains("row accounting does not balance");
+        Dataset<Row> runs = spark.read().format("delta").load(otherLake.resolve("ops/runs").toString())
+                .where(col("job").equalTo("silver"));
+        assertThat(runs.first().<String>getAs("status")).isEqualTo("failed");
+
+        CliProcess.Result retried = faulty.run(concat("silver", nation));
+        assertThat(retried.exitCode()).as(retried.toString()).isZero();
+        Row retry = runs.where(col("status").equalTo("succeeded")).first();
+        long read = retry.<Long>getAs("rows_read");
+        assertThat(read).as("the failed run's rows are read again").isEqualTo(
+                table("bronze", "nation").where(col("_batch_date").equalTo(date)).count());
+        assertThat(spark.read().format("delta").load(otherLake.resolve("silver/nation").toString()).count())
+                .isEqualTo(25);
+    }
+
+    private static String[] concat(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(args));
+        return all.toArray(new String[0]);
     }
 
     /** Reference tables arrive whole in the first batch, so later silver runs read nothing for them. */
