@@ -9,15 +9,17 @@ import java.util.Objects;
  * A whole pipeline spec after overlays and substitution: immutable and validated.
  *
  * @param piiSalt the secret that salts {@code pii: hash} columns ({@code privacy.pii_salt}); empty when not set
+ * @param gold the gold models in declaration order
  */
 public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark, String piiSalt,
-                           Map<String, TableSpec> tables) {
+                           Map<String, TableSpec> tables, Map<String, GoldModelSpec> gold) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         piiSalt = piiSalt == null ? "" : piiSalt;
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(spark, "spark");
         tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+        gold = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gold));
     }
 
     /**

@@ -172,7 +172,7 @@ public final class PipelineSpecLoader {
     // ---- binding -------------------------------------------------------------------------
 
     private PipelineSpec bind(SpecNode root, String pipelineLabel) {
-        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables");
+        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold");
         String defaultName = Path.of(pipelineLabel).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = root.string("pipeline", defaultName);
         StorageSpec storage = bindStorage(root.get("storage"));
@@ -195,7 +195,10 @@ public final class PipelineSpecLoader {
             throw tablesNode.error("declare at least one table");
         }
         RuleBinder.checkReferences(tablesNode, tables);
-        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables);
+        Path specDirectory = workingDirectory.resolve(pipelineLabel).getParent();
+        Map<String, GoldModelSpec> gold = root.find("gold")
+                .map(g -> GoldBinder.bind(g, specDirectory, tables.values())).orElse(Map.of());
+        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold);
     }
 
     private StorageSpec bindStorage(SpecNode node) {

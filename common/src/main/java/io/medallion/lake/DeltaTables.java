@@ -1,28 +1,49 @@
 package io.medallion.lake;
 
 import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /** Small Delta helpers the jobs share. */
 public final class DeltaTables {
     private DeltaTables() {
     }
 
+    /** Table properties that record row-level changes, so downstream jobs can read only what changed. */
+    public static final Map<String, String> CHANGE_FEED = Map.of("delta.enableChangeDataFeed", "true");
+
     /** Creates an empty table with the schema of {@code shape} unless one exists, so later writes can MERGE into it. */
     public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy) {
+        createIfMissing(spark, path, shape, partitionBy, Map.of());
+    }
+
+    /** As {@link #createIfMissing(SparkSession, String, Dataset, List)}, with table properties. */
+    public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy,
+                                       Map<String, String> properties) {
         if (DeltaTable.isDeltaTable(spark, path)) {
             return;
         }
-        DataFrameWriter<Row> writer = shape.limit(0).write().format("delta").mode("append");
-        if (!partitionBy.isEmpty()) {
-            writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+        // Nullable like a DataFrame write, so no NOT NULL constraints creep in from the shape.
+        StructType schema = new StructType();
+        for (StructField f : shape.schema().fields()) {
+            schema = schema.add(f.name(), f.dataType(), true, f.metadata());
         }
-        writer.save(path);
+        // Hadoop's form of the path (file:/x, not file:///x), which is how Delta compares locations.
+        String location = new org.apache.hadoop.fs.Path(path).toString();
+        DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(location).addColumns(schema);
+        if (!partitionBy.isEmpty()) {
+            builder = builder.partitionedBy(partitionBy.toArray(new String[0]));
+        }
+        for (Map.Entry<String, String> p : properties.entrySet()) {
+            builder = builder.property(p.getKey(), p.getValue());
+        }
+        builder.execute();
     }
 
     /** The metrics of the MERGE just run on the table; see {@link #lastCommitMetrics}. */

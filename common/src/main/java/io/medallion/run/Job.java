@@ -10,8 +10,13 @@ public interface Job {
     /** The name in the ledger and the logs: {@code bronze}, {@code silver} … */
     String name();
 
+    /** What the job reports on, one ledger row each: the selected tables, unless the job works on something else. */
+    default List<String> targets(JobContext context) {
+        return context.tables().stream().map(io.medallion.config.TableSpec::name).toList();
+    }
+
     /**
-     * Does the work, one outcome per table of {@link JobContext#tables()}. A problem confined to
+     * Does the work, one outcome per {@link #targets target}. A problem confined to
      * a table is returned as a failed outcome so the other tables still run; an exception fails
      * every table that has no outcome.
      */

@@ -31,14 +31,9 @@ public final class JobRunner {
         this.sparkOverrides = Map.copyOf(sparkOverrides);
     }
 
-    /** Runs {@code job} on {@code tables} and returns the process exit code. */
+    /** Runs {@code job} on {@code tables} in a session of its own and returns the process exit code. */
     public int run(Job job, List<TableSpec> tables, LocalDate runDate) {
         Instant startedAt = Instant.now();
-        String runId = RunIds.next(job.name(), startedAt);
-        ThreadContext.put("run_id", runId);
-        ThreadContext.put("job", job.name());
-        LOG.info("{} run {} for run date {} on {} table(s); lake {}", job.name(), runId, runDate, tables.size(),
-                spec.storage().lakeRoot());
         SparkSession spark;
         try {
             spark = SparkSessions.create(spec.spark(), "medallion " + job.name(), sparkOverrides);
@@ -50,17 +45,36 @@ public final class JobRunner {
                 spark.version(), spec.spark().profile().name().toLowerCase(java.util.Locale.ROOT),
                 spark.sparkContext().master(), Duration.between(startedAt, Instant.now()).toMillis(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        try {
+            return runIn(spark, job, tables, runDate);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
+     * Runs {@code job} in an existing session (several stages of a pipeline share one) and returns
+     * its exit code; the session is left running.
+     */
+    public int runIn(SparkSession spark, Job job, List<TableSpec> tables, LocalDate runDate) {
+        Instant startedAt = Instant.now();
+        String runId = RunIds.next(job.name(), startedAt);
+        ThreadContext.put("run_id", runId);
+        ThreadContext.put("job", job.name());
         EventLog events = new EventLog(runId, job.name());
         JobContext context = new JobContext(runId, job.name(), runDate, startedAt, spec, tables, spark, events);
+        List<String> targets = job.targets(context);
+        LOG.info("{} run {} for run date {} on {}; lake {}", job.name(), runId, runDate, String.join(", ", targets),
+                spec.storage().lakeRoot());
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
         try {
-            long abandoned = ledger.closeAbandoned(job.name(), tables.stream().map(TableSpec::name).toList(), runId);
+            long abandoned = ledger.closeAbandoned(job.name(), targets, runId);
             if (abandoned > 0) {
                 LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
                         abandoned, job.name());
             }
-            ledger.open(context);
-            List<TableOutcome> outcomes = runJob(job, context);
+            ledger.open(context, targets);
+            List<TableOutcome> outcomes = runJob(job, context, targets);
             Instant endedAt = Instant.now();
             for (TableOutcome o : outcomes) {
                 events.table(o, Duration.between(startedAt, endedAt));
@@ -74,13 +88,12 @@ public final class JobRunner {
             LOG.error("{} run {} failed: {}", job.name(), runId, rootMessage(e), e);
             return ExitCode.FAILED;
         } finally {
-            spark.stop();
             ThreadContext.clearMap();
         }
     }
 
-    /** Runs the job; tables it did not report on are failed with the reason. */
-    private static List<TableOutcome> runJob(Job job, JobContext context) {
+    /** Runs the job; targets it did not report on are failed with the reason. */
+    private static List<TableOutcome> runJob(Job job, JobContext context, List<String> targets) {
         List<TableOutcome> reported = new ArrayList<>();
         String failure = "the job did not report on this table";
         try {
@@ -90,8 +103,8 @@ public final class JobRunner {
             LOG.error("{} failed: {}", job.name(), failure, e);
         }
         Map<String, TableOutcome> byTable = new LinkedHashMap<>();
-        for (TableSpec t : context.tables()) {
-            byTable.put(t.name(), null);
+        for (String t : targets) {
+            byTable.put(t, null);
         }
         for (TableOutcome o : reported) {
             byTable.put(o.table(), o);

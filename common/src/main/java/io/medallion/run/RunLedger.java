@@ -93,11 +93,11 @@ public final class RunLedger {
         return failed;
     }
 
-    /** Records that the run has started on each of its tables. */
-    public void open(JobContext context) {
+    /** Records that the run has started on each of its targets (tables, or gold models). */
+    public void open(JobContext context, List<String> targets) {
         List<Row> rows = new ArrayList<>();
-        for (var table : context.tables()) {
-            rows.add(RowFactory.create(context.runId(), context.job(), table.name(), Date.valueOf(context.runDate()),
+        for (String target : targets) {
+            rows.add(RowFactory.create(context.runId(), context.job(), target, Date.valueOf(context.runDate()),
                     TableStatus.RUNNING.ledgerName(), Timestamp.from(context.startedAt()), null, null, null, null,
                     null, null, null, null, null));
         }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
             "2 usage or configuration error (Spark was not started; do not retry);",
             "3 a quality gate failed (the data needs attention)."
         },
-        subcommands = {GenerateCommand.class, BronzeCommand.class, SilverCommand.class},
+        subcommands = {DemoCommand.class, GenerateCommand.class, BronzeCommand.class, SilverCommand.class,
+            GoldCommand.class, PipelineCommand.class, SqlCommand.class},
         footer = {"", "Run 'medallion <command> --help' for a command's options."})
 public final class MedallionCommand implements Runnable {
     @Spec

@@ -26,20 +26,26 @@ abstract class SparkJobCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    /** The job, created once the spec is known to be valid. */
+    /**
+     * The job, created once the spec is known to be valid.
+     *
+     * @throws IllegalArgumentException when the options do not fit the spec (exit 2)
+     */
     abstract Job job(PipelineSpec spec);
 
     @Override
     public Integer call() {
         PipelineSpec spec;
         List<TableSpec> tables;
+        Job job;
         try {
             spec = specOptions.load();
             tables = spec.select(jobOptions.tables);
+            job = job(spec);
         } catch (SpecException | IllegalArgumentException e) {
             command.commandLine().getErr().println("medallion " + command.name() + ": " + e.getMessage());
             return ExitCode.USAGE;
         }
-        return new JobRunner(spec, jobOptions.sparkConf).run(job(spec), tables, jobOptions.runDateOrToday());
+        return new JobRunner(spec, jobOptions.sparkConf).run(job, tables, jobOptions.runDateOrToday());
     }
 }

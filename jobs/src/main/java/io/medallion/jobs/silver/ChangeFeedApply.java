@@ -107,7 +107,7 @@ final class ChangeFeedApply {
 
     /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
     private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table) {
-        DeltaTables.createIfMissing(spark, path, current, List.of());
+        DeltaTables.createIfMissing(spark, path, current, List.of(), DeltaTables.CHANGE_FEED);
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         DeltaTable.forPath(spark, path).as("t")

@@ -24,7 +24,7 @@ final class SilverMerge {
     }
 
     static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table) {
-        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy());
+        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(), DeltaTables.CHANGE_FEED);
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         List<String> same = new ArrayList<>();

@@ -1,0 +1,94 @@
+package io.medallion.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Binds the spec's {@code gold} models: reads each model's SQL file, parses it, and checks that
+ * every table it reads is a silver table of this pipeline, so a typo fails at load with the
+ * file's name instead of deep inside a Spark job.
+ */
+final class GoldBinder {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private GoldBinder() {
+    }
+
+    static Map<String, GoldModelSpec> bind(SpecNode gold, Path specDirectory, Collection<TableSpec> tables) {
+        Map<String, GoldModelSpec> models = new LinkedHashMap<>();
+        gold.map(m -> m).forEach((name, node) -> {
+            if (!NAME.matcher(name).matches()) {
+                throw node.error("model name '" + name + "' must be lower case letters, digits and _ and start "
+                        + "with a letter");
+            }
+            models.put(name, bindModel(name, node, specDirectory, tables));
+        });
+        return models;
+    }
+
+    private static GoldModelSpec bindModel(String name, SpecNode node, Path specDirectory,
+                                           Collection<TableSpec> tables) {
+        node.allowOnly("description", "sql", "grain", "partition_by", "refresh");
+        String sqlSetting = node.string("sql");
+        Path file = specDirectory.resolve(sqlSetting).normalize();
+        String sql;
+        try {
+            sql = Files.readString(file);
+        } catch (IOException e) {
+            throw node.error("sql", "cannot read the model's SQL file " + file + " (" + e.getMessage()
+                    + "); paths are relative to the spec's directory");
+        }
+        List<String> inputs;
+        try {
+            inputs = SqlRelations.of(sql);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(file.toString(), "gold." + name + ".sql", e.getMessage(), e);
+        }
+        List<String> valid = readable(tables);
+        for (String input : inputs) {
+            if (!valid.contains(input)) {
+                throw new SpecException(file.toString(), "gold." + name + ".sql", "reads '" + input
+                        + "', which is not a table of this pipeline; a model reads silver tables by layer and "
+                        + "name (valid: " + String.join(", ", valid) + ")");
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new SpecException(file.toString(), "gold." + name + ".sql", "reads no table");
+        }
+        GoldRefresh refresh = GoldRefresh.INCREMENTAL;
+        if (node.has("refresh")) {
+            refresh = PipelineSpecLoader.enumValue(node.get("refresh"), GoldRefresh.class);
+        }
+        List<String> partitionBy = node.strings("partition_by");
+        if (refresh == GoldRefresh.INCREMENTAL && partitionBy.isEmpty() && node.has("refresh")) {
+            throw node.error("refresh", "incremental refresh rewrites partitions; declare partition_by, or use "
+                    + "refresh: full");
+        }
+        List<String> grain = node.strings("grain");
+        if (grain.isEmpty()) {
+            throw node.error("grain", "declare the columns that identify one row of the model");
+        }
+        return new GoldModelSpec(name, node.string("description", ""), file.toString(), sql, inputs, grain,
+                partitionBy, refresh);
+    }
+
+    private static List<String> readable(Collection<TableSpec> tables) {
+        TreeSet<String> names = new TreeSet<>();
+        for (TableSpec t : tables) {
+            names.add("silver." + t.name());
+            names.add("silver._quarantine_" + t.name());
+            if (t.cdc().isPresent()) {
+                names.add("silver.dim_" + t.name());
+            }
+        }
+        return new ArrayList<>(names);
+    }
+}

@@ -1,0 +1,31 @@
+package io.medallion.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A gold model: a Spark SQL query over silver tables, materialized as {@code gold.<name>}.
+ *
+ * @param sqlFile where the SQL came from, for messages
+ * @param sql the query, read and parsed when the spec loads
+ * @param inputs the lake tables the query reads, as {@code layer.table} ({@code silver.orders})
+ * @param grain the columns that identify one row of the model
+ * @param partitionBy the model's partition columns; incremental refresh rewrites whole partitions
+ * @param refresh how a run rebuilds the model
+ */
+public record GoldModelSpec(String name, String description, String sqlFile, String sql, List<String> inputs,
+                            List<String> grain, List<String> partitionBy, GoldRefresh refresh) {
+    public GoldModelSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(sql, "sql");
+        inputs = List.copyOf(inputs);
+        grain = List.copyOf(grain);
+        partitionBy = List.copyOf(partitionBy);
+        Objects.requireNonNull(refresh, "refresh");
+    }
+
+    /** Whether a run may rewrite only the partitions its changed inputs touch. */
+    public boolean incremental() {
+        return refresh == GoldRefresh.INCREMENTAL && !partitionBy.isEmpty();
+    }
+}

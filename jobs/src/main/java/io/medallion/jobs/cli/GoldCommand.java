@@ -1,0 +1,53 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.GoldModelSpec;
+import io.medallion.config.PipelineSpec;
+import io.medallion.jobs.gold.GoldJob;
+import io.medallion.run.Job;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code medallion gold}. */
+@Command(name = "gold", mixinStandardHelpOptions = true,
+        description = {
+            "Materialize the spec's gold models (Spark SQL files over silver tables) as gold/<model>.",
+            "",
+            "A model whose inputs did not change since its last refresh is left alone. An incremental model",
+            "(the default; needs partition_by) rewrites only the partitions its changed input rows touch, found",
+            "from the Delta change feed of its inputs; refresh: full models are rebuilt whole. Inputs are read at",
+            "pinned versions recorded in ops.gold_progress, so reruns and backfills are idempotent."
+        })
+final class GoldCommand extends SparkJobCommand {
+    @Option(names = "--full-refresh", description = "Rebuild every selected model whole.")
+    boolean fullRefresh;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "Only this model (repeatable; default: every model in the spec).")
+    List<String> models = new ArrayList<>();
+
+    @Override
+    Job job(PipelineSpec spec) {
+        return new GoldJob(selectModels(spec, models), fullRefresh);
+    }
+
+    static List<GoldModelSpec> selectModels(PipelineSpec spec, List<String> names) {
+        if (spec.gold().isEmpty()) {
+            throw new IllegalArgumentException(spec.file() + " declares no gold models (key 'gold')");
+        }
+        if (names.isEmpty()) {
+            return List.copyOf(spec.gold().values());
+        }
+        List<GoldModelSpec> selected = new ArrayList<>();
+        for (String n : names) {
+            GoldModelSpec m = spec.gold().get(n);
+            if (m == null) {
+                throw new IllegalArgumentException("unknown model '" + n + "' in --model; models in " + spec.file()
+                        + ": " + String.join(", ", spec.gold().keySet()));
+            }
+            selected.add(m);
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,101 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.SpecException;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.pipeline.Pipeline;
+import io.medallion.run.ExitCode;
+import io.medallion.spark.SparkSessions;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code medallion pipeline}. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {
+            "Run the stages in order for one run date, bronze -> silver -> gold (gold when the spec declares",
+            "models), in one Spark session. Stops at the first stage that does not succeed and exits with that",
+            "stage's code. With --from and --to, runs every date of the range in order (a backfill).",
+            "Each stage writes its own ledger rows, as when run alone."
+        })
+final class PipelineCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Mixin
+    JobOptions jobOptions;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First run date of a backfill (with --to).")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last run date of a backfill (with --from).")
+    LocalDate to;
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = command.commandLine().getErr();
+        PipelineSpec spec;
+        List<TableSpec> tables;
+        List<LocalDate> dates;
+        try {
+            spec = specOptions.load();
+            tables = spec.select(jobOptions.tables);
+            dates = runDates();
+        } catch (SpecException | IllegalArgumentException e) {
+            err.println("medallion pipeline: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        return run(spec, tables, dates, jobOptions, command.commandLine().getOut());
+    }
+
+    /** Runs the pipeline in a session of its own, printing a line per stage. */
+    static int run(PipelineSpec spec, List<TableSpec> tables, List<LocalDate> dates, JobOptions options,
+                   PrintWriter out) {
+        SparkSession spark;
+        try {
+            spark = SparkSessions.create(spec.spark(), "medallion pipeline", options.sparkConf);
+        } catch (RuntimeException e) {
+            out.println("could not start Spark: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+        try {
+            return new Pipeline(spec, tables, options.sparkConf).run(spark, dates, r -> {
+                out.printf("%s  %-8s exit %d  %6.1f s%n", r.runDate(), r.stage(), r.exitCode(), r.millis() / 1000.0);
+                out.flush();
+            });
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private List<LocalDate> runDates() {
+        if ((from == null) != (to == null)) {
+            throw new IllegalArgumentException("--from and --to go together");
+        }
+        if (from == null) {
+            return List.of(jobOptions.runDateOrToday());
+        }
+        if (jobOptions.runDate != null) {
+            throw new IllegalArgumentException("give either --run-date or --from/--to, not both");
+        }
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+        }
+        List<LocalDate> dates = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            dates.add(d);
+        }
+        return dates;
+    }
+}

@@ -1,0 +1,195 @@
+package io.medallion.jobs.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import io.medallion.config.GoldModelSpec;
+import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.LakePaths;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion gold}: materializes each gold model's SQL as {@code gold/<model>}. A model
+ * whose inputs did not change since its last refresh is left alone. Otherwise an incremental
+ * model rewrites only the partitions its changed input rows touch: the model's SQL is run once
+ * per changed input with that input replaced by its changed rows (before and after images,
+ * from the Delta change feed), and the partition values that come out are the ones rewritten
+ * with {@code replaceWhere}. Inputs are read at pinned versions, which are recorded, so reruns
+ * and backfills are idempotent.
+ */
+public final class GoldJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
+
+    private final List<GoldModelSpec> models;
+    private final boolean fullRefresh;
+
+    public GoldJob(List<GoldModelSpec> models, boolean fullRefresh) {
+        this.models = List.copyOf(models);
+        this.fullRefresh = fullRefresh;
+    }
+
+    @Override
+    public String name() {
+        return "gold";
+    }
+
+    @Override
+    public List<String> targets(JobContext context) {
+        return models.stream().map(GoldModelSpec::name).toList();
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
+        GoldProgress progress = new GoldProgress(context.spark(), context.lake().ops(GoldProgress.TABLE));
+        List<TableOutcome> outcomes = new ArrayList<>();
+        for (GoldModelSpec model : models) {
+            try {
+                outcomes.add(refresh(context, catalog, progress, model));
+            } catch (Exception e) {
+                LOG.error("{}: {}", model.name(), e.getMessage(), e);
+                outcomes.add(TableOutcome.failed(model.name(), e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    private TableOutcome refresh(JobContext context, LakeCatalog catalog, GoldProgress progress,
+                                 GoldModelSpec model) {
+        TableOutcome.Builder outcome = TableOutcome.builder(model.name());
+        for (String input : model.inputs()) {
+            if (!catalog.exists(input)) {
+                return outcome.status(TableStatus.FAILED).message(model.sqlFile() + " reads " + input
+                        + ", which does not exist yet; run silver first").build();
+            }
+        }
+        long start = System.nanoTime();
+        SparkSession spark = context.spark();
+        Map<String, Long> versions = new LinkedHashMap<>();
+        model.inputs().forEach(input -> versions.put(input, catalog.currentVersion(input)));
+        GoldProgress.Snapshot now = new GoldProgress.Snapshot(versions, sha256(model.sql()));
+        Optional<GoldProgress.Snapshot> last = progress.last(model.name());
+        String target = context.lake().table(LakePaths.GOLD, model.name());
+        boolean exists = catalog.exists(LakePaths.GOLD + "." + model.name());
+
+        if (!fullRefresh && exists && last.isPresent() && last.get().equals(now)) {
+            LOG.info("{}: inputs unchanged since the last refresh; nothing to do", model.name());
+            return outcome.metric("refresh", "none").build();
+        }
+        String reason = fullRefresh ? "--full-refresh" : !exists ? "first build" : !model.incremental()
+                ? "refresh: " + model.refresh().specName() : last.isEmpty() ? "no recorded refresh"
+                : !last.get().sqlSha256().equals(now.sqlSha256()) ? "the SQL changed" : null;
+        Set<String> affected = Set.of();
+        if (reason == null) {
+            try {
+                String scratch = context.lake().table(LakePaths.OPS, "_scratch/" + context.runId());
+                try (ChangedRows changes = new ChangedRows(spark, scratch)) {
+                    affected = affectedPartitions(catalog, changes, model, last.get().versions(), versions);
+                }
+            } catch (RuntimeException e) {
+                reason = "the input changes could not be read (" + e.getMessage().lines().findFirst().orElse("")
+                        + ")";
+                LOG.warn("{}: {}; rebuilding the whole model", model.name(), reason);
+            }
+        }
+        versions.forEach(catalog::registerAt);
+        Dataset<Row> rows = spark.sql(model.sql());
+        if (!model.partitionBy().isEmpty()) {
+            // One task, so one file, per partition value instead of one per shuffle partition.
+            rows = rows.repartition(model.partitionBy().stream().map(c -> col("`" + c + "`"))
+                    .toArray(org.apache.spark.sql.Column[]::new));
+        }
+        DataFrameWriter<Row> writer;
+        if (reason != null) {
+            LOG.info("{}: full rebuild ({})", model.name(), reason);
+            writer = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
+        } else if (affected.isEmpty()) {
+            LOG.info("{}: the input changes touch no partition", model.name());
+            progress.record(model.name(), now, context.runId());
+            return outcome.metric("refresh", "incremental").metric("partitions_rewritten", 0).build();
+        } else {
+            String predicate = String.join(" OR ", affected);
+            LOG.info("{}: rewriting {} partition(s)", model.name(), affected.size());
+            writer = rows.where(expr(predicate)).write().format("delta").mode("overwrite")
+                    .option("replaceWhere", predicate);
+        }
+        if (!model.partitionBy().isEmpty()) {
+            writer = writer.partitionBy(model.partitionBy().toArray(new String[0]));
+        }
+        writer.save(target);
+        progress.record(model.name(), now, context.runId());
+
+        Map<String, String> m = DeltaTables.lastCommitMetrics(spark, target, "WRITE");
+        long written = DeltaTables.metric(m, "numOutputRows");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("{}: {} rows written in {} file(s), {} file(s) replaced, in {} s", model.name(), written,
+                DeltaTables.metric(m, "numFiles"), DeltaTables.metric(m, "numRemovedFiles"),
+                String.format("%.1f", seconds));
+        return outcome.rowsWritten(written).filesAdded(DeltaTables.metric(m, "numFiles"))
+                .filesRemoved(DeltaTables.metric(m, "numRemovedFiles"))
+                .metric("refresh", reason == null ? "incremental" : "full")
+                .metric("partitions_rewritten", reason == null ? String.valueOf(affected.size()) : "all")
+                .metric("partitions", reason == null ? String.join(" OR ", affected) : "")
+                .metric("input_versions", versions.toString())
+                .build();
+    }
+
+    /**
+     * The partitions the changed input rows touch, each as a SQL predicate. For each changed input,
+     * the model runs with that input replaced by its changed rows and the other inputs as they are
+     * now; every partition value that comes out may differ from what gold holds.
+     */
+    private static Set<String> affectedPartitions(LakeCatalog catalog, ChangedRows changes, GoldModelSpec model,
+                                                  Map<String, Long> before, Map<String, Long> now) {
+        Set<String> affected = new LinkedHashSet<>();
+        now.forEach(catalog::registerAt);
+        for (Map.Entry<String, Long> input : now.entrySet()) {
+            Long from = before.get(input.getKey());
+            if (from == null) {
+                throw new IllegalStateException(input.getKey() + " is a new input of the model");
+            }
+            if (from.equals(input.getValue())) {
+                continue;
+            }
+            changes.substitute(catalog, input.getKey(), from + 1, input.getValue());
+            List<String> columns = model.partitionBy().stream().map(c -> "`" + c + "`").toList();
+            Dataset<Row> values = catalog.spark().sql("SELECT DISTINCT " + String.join(", ", columns)
+                    + " FROM (" + model.sql() + ")");
+            for (Row r : values.collectAsList()) {
+                affected.add(PartitionPredicate.of(model.partitionBy(), r));
+            }
+            catalog.registerAt(input.getKey(), input.getValue());
+        }
+        return affected;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.medallion.jobs.gold;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code ops.gold_progress}: for each model, the version of every input table its last
+ * successful refresh read, and a hash of its SQL. The next run reads the input changes after
+ * those versions; a changed SQL file means a full rebuild.
+ */
+final class GoldProgress {
+    static final String TABLE = "gold_progress";
+
+    static final StructType SCHEMA = new StructType()
+            .add("model", DataTypes.StringType, false)
+            .add("input", DataTypes.StringType, false)
+            .add("input_version", DataTypes.LongType, false)
+            .add("sql_sha256", DataTypes.StringType, false)
+            .add("run_id", DataTypes.StringType, false)
+            .add("recorded_at", DataTypes.TimestampType, false);
+
+    /** What a model's last refresh read. */
+    record Snapshot(Map<String, Long> versions, String sqlSha256) {
+    }
+
+    private final SparkSession spark;
+    private final String path;
+
+    GoldProgress(SparkSession spark, String path) {
+        this.spark = spark;
+        this.path = path;
+    }
+
+    Optional<Snapshot> last(String model) {
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return Optional.empty();
+        }
+        List<Row> rows = spark.read().format("delta").load(path).where(col("model").equalTo(model))
+                .orderBy(col("recorded_at").desc()).collectAsList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        String lastRun = rows.get(0).getAs("run_id");
+        Map<String, Long> versions = new HashMap<>();
+        for (Row r : rows) {
+            if (r.getAs("run_id").equals(lastRun)) {
+                versions.put(r.getAs("input"), r.getAs("input_version"));
+            }
+        }
+        return Optional.of(new Snapshot(versions, rows.get(0).getAs("sql_sha256")));
+    }
+
+    void record(String model, Snapshot read, String runId) {
+        List<Row> rows = new ArrayList<>();
+        Timestamp now = Timestamp.from(Instant.now());
+        read.versions().forEach((input, version) ->
+                rows.add(RowFactory.create(model, input, version, read.sqlSha256(), runId, now)));
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+    }
+}

@@ -1,0 +1,66 @@
+package io.medallion.jobs.pipeline;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.bronze.BronzeIngestJob;
+import io.medallion.jobs.gold.GoldJob;
+import io.medallion.jobs.silver.SilverMergeJob;
+import io.medallion.run.ExitCode;
+import io.medallion.run.Job;
+import io.medallion.run.JobRunner;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stages in order, bronze -> silver -> gold, for each run date in turn, in one Spark session.
+ * The first stage that does not exit 0 stops the pipeline and its exit code is the pipeline's.
+ */
+public final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    /** How one stage of one date ended. */
+    public record StageResult(LocalDate runDate, String stage, int exitCode, long millis) {
+    }
+
+    private final PipelineSpec spec;
+    private final List<TableSpec> tables;
+    private final JobRunner runner;
+
+    public Pipeline(PipelineSpec spec, List<TableSpec> tables, Map<String, String> sparkConf) {
+        this.spec = spec;
+        this.tables = List.copyOf(tables);
+        this.runner = new JobRunner(spec, sparkConf);
+    }
+
+    /** The stages that run, in order; gold only when the spec declares models. */
+    public List<Job> stages() {
+        List<Job> stages = new ArrayList<>(List.of(new BronzeIngestJob(), new SilverMergeJob()));
+        if (!spec.gold().isEmpty()) {
+            stages.add(new GoldJob(List.copyOf(spec.gold().values()), false));
+        }
+        return stages;
+    }
+
+    /** @return 0, or the exit code of the first stage that failed */
+    public int run(SparkSession spark, List<LocalDate> runDates, Consumer<StageResult> onStage) {
+        for (LocalDate date : runDates) {
+            for (Job stage : stages()) {
+                long start = System.nanoTime();
+                int exit = runner.runIn(spark, stage, tables, date);
+                StageResult result = new StageResult(date, stage.name(), exit, (System.nanoTime() - start) / 1_000_000);
+                onStage.accept(result);
+                if (exit != ExitCode.OK) {
+                    LOG.error("pipeline stopped: {} for {} exited {}", stage.name(), date, exit);
+                    return exit;
+                }
+            }
+        }
+        return ExitCode.OK;
+    }
+}
