@@ -75,8 +75,10 @@ final class ChangeFeedApply {
                 .otherwise(col(RowRules.DISPOSITION))).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             DispositionCounts d = DispositionCounts.of(judged, isPending, table.key());
-            QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze.where(isPending))
-                    .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
+            if (unparsed + d.quarantined() + d.failing() > 0) {
+                QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze.where(isPending))
+                        .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
+            }
 
             Dataset<Row> valid = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
             List<Column> keys = new ArrayList<>();

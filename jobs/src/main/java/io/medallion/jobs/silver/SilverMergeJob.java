@@ -15,6 +15,7 @@ import io.medallion.quality.RowRules;
 import io.medallion.run.Faults;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class SilverMergeJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SilverMergeJob.class);
     /** A fault for tests: one row vanishes before the MERGE, which the row accounting must catch. */
     public static final String LOSE_A_ROW = "silver.lose-a-row";
+    /** Tables applied side by side: small tables cost mostly driver time, which overlaps well. */
+    private static final int TABLE_PARALLELISM = 4;
 
     @Override
     public String name() {
@@ -56,39 +59,42 @@ public final class SilverMergeJob implements Job {
         Map<String, Set<String>> ingested =
                 new IngestedFiles(spark, context.lake().ops(IngestedFiles.TABLE)).runIdsByTable();
         SilverProgress progress = new SilverProgress(spark, context.lake().ops(SilverProgress.TABLE));
+        progress.ensureExists();
         Map<String, Set<String>> applied = progress.applied();
         List<TableOutcome> outcomes = new ArrayList<>();
-        for (TableSpec table : parentsFirst(context.tables())) {
-            try {
+        for (List<TableSpec> level : parentsFirst(context.tables())) {
+            outcomes.addAll(PerTable.run(level, TABLE_PARALLELISM, table -> {
                 Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
                 Set<String> pending = new TreeSet<>(recorded);
                 pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
-                outcomes.add(table.cdc().isPresent() ? applyChangeFeed(context, table, recorded, pending, progress)
-                        : apply(context, table, pending, progress));
-            } catch (Exception e) {
-                LOG.error("{}: {}", table.name(), e.getMessage(), e);
-                outcomes.add(TableOutcome.failed(table.name(), e.getMessage()));
-            }
+                return table.cdc().isPresent() ? applyChangeFeed(context, table, recorded, pending, progress)
+                        : apply(context, table, pending, progress);
+            }));
         }
         return outcomes;
     }
 
-    /** Orders tables so that a table comes after the tables its reference rules point to. */
-    static List<TableSpec> parentsFirst(List<TableSpec> tables) {
+    /**
+     * The tables in levels: a table's level comes after the levels of the tables its reference
+     * rules point to, so a reference rule sees this run's parents. Tables of one level are
+     * independent and run side by side.
+     */
+    static List<List<TableSpec>> parentsFirst(List<TableSpec> tables) {
         Map<String, TableSpec> remaining = new LinkedHashMap<>();
         tables.forEach(t -> remaining.put(t.name(), t));
-        List<TableSpec> ordered = new ArrayList<>();
+        List<List<TableSpec>> levels = new ArrayList<>();
         while (!remaining.isEmpty()) {
-            TableSpec next = remaining.values().stream()
+            List<TableSpec> level = remaining.values().stream()
                     .filter(t -> t.rules().stream().noneMatch(r -> r instanceof RuleSpec.References ref
                             && !ref.table().equals(t.name()) && remaining.containsKey(ref.table())))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("reference rules form a cycle among "
-                            + remaining.keySet()));
-            ordered.add(next);
-            remaining.remove(next.name());
+                    .toList();
+            if (level.isEmpty()) {
+                throw new IllegalArgumentException("reference rules form a cycle among " + remaining.keySet());
+            }
+            levels.add(level);
+            level.forEach(t -> remaining.remove(t.name()));
         }
-        return ordered;
+        return levels;
     }
 
     private TableOutcome apply(JobContext context, TableSpec table, Set<String> pending, SilverProgress progress) {
@@ -119,9 +125,11 @@ public final class SilverMergeJob implements Job {
         try {
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
             String quarantinePath = context.lake().table("silver", "_quarantine_" + table.name());
-            QuarantineWriter.write(spark, quarantinePath,
-                    QuarantineWriter.unparsed(bronze).unionByName(QuarantineWriter.rejected(judged)), context.runId());
             long quarantined = unparsed + d.quarantined() + d.failing();
+            if (quarantined > 0) {
+                QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze)
+                        .unionByName(QuarantineWriter.rejected(judged)), context.runId());
+            }
             long duplicates = d.kept() - d.keptKeys();
 
             Dataset<Row> latest = latestPerKey(judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP)), table);

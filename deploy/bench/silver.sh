@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmark: silver per table and batch: the initial load (first batch) against the MERGE of
+# each later, incremental batch. Each batch is ingested to bronze, then silver is timed.
+# Usage: deploy/bench/silver.sh [SCALE ...] (default: 0.01 1). Data goes to a temporary folder
+# that is removed afterwards. Driver memory: MEDALLION_DRIVER_MEMORY (launcher default).
+set -euo pipefail
+
+MEDALLION_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LAUNCHER="$MEDALLION_HOME/deploy/bin/medallion"
+SCALES=("${@:-0.01 1}")
+# shellcheck disable=SC2206
+SCALES=(${SCALES[*]})
+
+"$LAUNCHER" --version >/dev/null   # builds the jar first if needed, outside the timings
+
+seconds() { # run a command, print its wall seconds; its output goes to $2
+  local start end
+  start=$(date +%s.%N)
+  "${@:2}" >"$1" 2>&1 || { echo "failed: ${*:2} (see $1)" >&2; tail -40 "$1" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+
+printf '%-6s %-10s %-10s %10s %10s %12s %10s\n' scale batch table rows_read table_s rows/s job_s
+for scale in "${SCALES[@]}"; do
+  work="$(mktemp -d)"
+  export MEDALLION_LANDING_ROOT="$work/landing" MEDALLION_LAKE_ROOT="$work/lake"
+  seconds "$work/generate.log" "$LAUNCHER" generate --scale "$scale" >/dev/null
+  dates=$(grep -o '"batch_dates" *: *\[[^]]*\]' "$work/landing/manifest.json" | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}')
+  for date in $dates; do
+    seconds "$work/bronze-$date.log" "$LAUNCHER" bronze --run-date "$date" >/dev/null
+    job=$(seconds "$work/silver-$date.log" "$LAUNCHER" silver --run-date "$date")
+    # "<table>: <n> rows read -> ... in <s> s" (change feeds say "events read")
+    sed -n 's/.* \([a-z_]*\): \([0-9]*\) \(rows\|events\) read -> .* in \([0-9.]*\) s.*/\1 \2 \4/p' \
+        "$work/silver-$date.log" | while read -r table rows secs; do
+      printf '%-6s %-10s %-10s %10s %10s %12.0f %10.1f\n' "$scale" "$date" "$table" "$rows" "$secs" \
+        "$(awk -v r="$rows" -v s="$secs" 'BEGIN { print (s > 0 ? r / s : 0) }')" "$job"
+    done
+  done
+  rm -rf "$work"
+done
