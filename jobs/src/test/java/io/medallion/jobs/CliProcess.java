@@ -50,6 +50,18 @@ public final class CliProcess {
         command.add(System.getProperty("java.class.path"));
         command.add("io.medallion.jobs.Main");
         command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    /** Runs the installed launcher, {@code deploy/bin/medallion}, as a user would. */
+    public Result launcher(String... args) throws IOException, InterruptedException {
+        Path launcher = Path.of("..", "deploy", "bin", "medallion").toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    private Result exec(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
@@ -60,7 +72,7 @@ public final class CliProcess {
         Process p = pb.start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new IllegalStateException("medallion " + String.join(" ", args) + " did not finish in 10 minutes");
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in 10 minutes");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err),
                 (System.nanoTime() - start) / 1_000_000);
