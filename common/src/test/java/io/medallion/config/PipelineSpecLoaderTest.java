@@ -184,6 +184,36 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void goldModelsBindWithTheirSqlAndInputs() throws IOException {
+        write("conf/gold/daily.sql", "SELECT placed, SUM(amount) AS amount FROM silver.orders GROUP BY placed");
+        PipelineSpec spec = load(VALID + """
+                gold:
+                  daily: {sql: ../gold/daily.sql, grain: [placed], partition_by: [placed]}
+                  all_time: {sql: ../gold/daily.sql, grain: [placed], refresh: full}
+                """, Map.of());
+        GoldModelSpec daily = spec.gold().get("daily");
+        assertThat(daily.inputs()).containsExactly("silver.orders");
+        assertThat(daily.sql()).startsWith("SELECT placed");
+        assertThat(daily.incremental()).isTrue();
+        assertThat(spec.gold().get("all_time").incremental()).isFalse();
+    }
+
+    @Test
+    void aGoldModelThatDoesNotParseOrReadsAnUnknownTableNamesItsFile() throws IOException {
+        write("conf/gold/broken.sql", "SELEC amount FROM silver.orders");
+        assertThatThrownBy(() -> load(VALID + "gold: {m: {sql: ../gold/broken.sql, grain: [a]}}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("broken.sql")
+                .hasMessageContaining("gold.m.sql").hasMessageContaining("does not parse");
+        write("conf/gold/typo.sql", "SELECT * FROM silver.order");
+        assertThatThrownBy(() -> load(VALID + "gold: {m: {sql: ../gold/typo.sql, grain: [a]}}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("typo.sql")
+                .hasMessageContaining("reads 'silver.order'").hasMessageContaining("silver.orders");
+        assertThatThrownBy(() -> load(VALID + "gold: {m: {sql: ../gold/none.sql, grain: [a]}}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("gold.m.sql")
+                .hasMessageContaining("none.sql");
+    }
+
+    @Test
     void anErrorInAnOverlayNamesTheOverlayFile() throws IOException {
         Path spec = write("conf/pipelines/shop.yaml", VALID);
         write("conf/env/prod.yaml", "spark: {profile: cloud}\n");
@@ -209,6 +239,10 @@ class PipelineSpecLoaderTest {
         assertThat(spec.tables().get("customer").column("c_phone").orElseThrow().pii()).isEqualTo(Pii.MASK);
         assertThat(spec.tables().get("customer").column("c_address").orElseThrow().pii()).isEqualTo(Pii.HASH);
         assertThat(spec.piiSalt()).isNotBlank();
+        assertThat(spec.gold().keySet())
+                .containsExactly("pricing_daily", "fact_sales", "revenue_by_nation_month", "customer_lifetime_value");
+        assertThat(spec.gold().get("fact_sales").inputs())
+                .containsExactly("silver.lineitem", "silver.orders", "silver.customer", "silver.nation", "silver.region");
     }
 
     static Stream<Arguments> invalidSpecs() {
