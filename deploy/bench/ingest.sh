@@ -4,21 +4,8 @@
 # (default: 0.01 1). Data goes to a temporary folder that is removed afterwards.
 set -euo pipefail
 
-MEDALLION_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LAUNCHER="$MEDALLION_HOME/deploy/bin/medallion"
-SCALES=("${@:-0.01 1}")
-# shellcheck disable=SC2206
-SCALES=(${SCALES[*]})
-
-"$LAUNCHER" --version >/dev/null   # builds the jar first if needed, outside the timings
-
-seconds() { # run a command, print its wall seconds; its output goes to $2
-  local start end
-  start=$(date +%s.%N)
-  "${@:2}" >"$1" 2>&1 || { echo "failed: ${*:2} (see $1)" >&2; cat "$1" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 printf '%-6s %12s %12s %12s %14s %12s %12s\n' scale lines generate_s bronze_s bronze_rows/s session_ms rerun_s
 for scale in "${SCALES[@]}"; do

@@ -5,21 +5,8 @@
 # that is removed afterwards. Driver memory: MEDALLION_DRIVER_MEMORY (launcher default).
 set -euo pipefail
 
-MEDALLION_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LAUNCHER="$MEDALLION_HOME/deploy/bin/medallion"
-SCALES=("${@:-0.01 1}")
-# shellcheck disable=SC2206
-SCALES=(${SCALES[*]})
-
-"$LAUNCHER" --version >/dev/null   # builds the jar first if needed, outside the timings
-
-seconds() { # run a command, print its wall seconds; its output goes to $2
-  local start end
-  start=$(date +%s.%N)
-  "${@:2}" >"$1" 2>&1 || { echo "failed: ${*:2} (see $1)" >&2; tail -40 "$1" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 printf '%-6s %-10s %-10s %10s %10s %12s %10s\n' scale batch table rows_read table_s rows/s job_s
 for scale in "${SCALES[@]}"; do

@@ -30,26 +30,41 @@ public final class PerTable {
     private PerTable() {
     }
 
+    /** Work on one item, such as a gold model. */
+    @FunctionalInterface
+    public interface Work<T> {
+        TableOutcome run(T item) throws Exception;
+    }
+
     public static List<TableOutcome> run(List<TableSpec> tables, int parallelism, TableWork work) {
+        return each(tables, TableSpec::name, parallelism, work::run);
+    }
+
+    /** As {@link #run}, for items other than tables, each reported under {@code name}. */
+    public static <T> List<TableOutcome> each(List<T> items, java.util.function.Function<T, String> name,
+                                              int parallelism, Work<T> work) {
+        List<String> names = items.stream().map(name).toList();
         Map<String, String> logContext = ThreadContext.getImmutableContext();
         AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, tables.size())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, items.size())), r -> {
             Thread t = new Thread(r, "table-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<TableOutcome>> futures = new ArrayList<>();
-            for (TableSpec table : tables) {
+            for (int i = 0; i < items.size(); i++) {
+                T item = items.get(i);
+                String itemName = names.get(i);
                 futures.add(pool.submit(() -> {
                     ThreadContext.putAll(logContext);
-                    ThreadContext.put("table", table.name());
+                    ThreadContext.put("table", itemName);
                     try {
-                        return work.run(table);
+                        return work.run(item);
                     } catch (Exception e) {
                         String message = JobRunner.rootMessage(e);
-                        LOG.error("{}: {}", table.name(), message, e);
-                        return TableOutcome.failed(table.name(), message);
+                        LOG.error("{}: {}", itemName, message, e);
+                        return TableOutcome.failed(itemName, message);
                     } finally {
                         ThreadContext.clearMap();
                     }
@@ -60,10 +75,10 @@ public final class PerTable {
                 try {
                     outcomes.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    outcomes.add(TableOutcome.failed(tables.get(i).name(), JobRunner.rootMessage(e.getCause())));
+                    outcomes.add(TableOutcome.failed(names.get(i), JobRunner.rootMessage(e.getCause())));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    outcomes.add(TableOutcome.failed(tables.get(i).name(), "interrupted"));
+                    outcomes.add(TableOutcome.failed(names.get(i), "interrupted"));
                 }
             }
             return outcomes;

@@ -9,12 +9,12 @@ import io.medallion.lake.LakeCatalog;
 import io.medallion.lake.LakePaths;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * per changed input with that input replaced by its changed rows (before and after images,
  * from the Delta change feed), and the partition values that come out are the ones rewritten
  * with {@code replaceWhere}. Inputs are read at pinned versions, which are recorded, so reruns
- * and backfills are idempotent.
+ * and backfills are idempotent. Models refresh side by side; the catalog views they read through
+ * are shared, so defining them and analyzing a query against them happens under one lock (an
+ * analyzed query keeps the views as they were, so it can run after the lock is released).
  */
 public final class GoldJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
+    private static final int MODEL_PARALLELISM = 4;
 
     private final List<GoldModelSpec> models;
     private final boolean fullRefresh;
@@ -63,16 +66,9 @@ public final class GoldJob implements Job {
     public List<TableOutcome> run(JobContext context) {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
         GoldProgress progress = new GoldProgress(context.spark(), context.lake().ops(GoldProgress.TABLE));
-        List<TableOutcome> outcomes = new ArrayList<>();
-        for (GoldModelSpec model : models) {
-            try {
-                outcomes.add(refresh(context, catalog, progress, model));
-            } catch (Exception e) {
-                LOG.error("{}: {}", model.name(), e.getMessage(), e);
-                outcomes.add(TableOutcome.failed(model.name(), e.getMessage()));
-            }
-        }
-        return outcomes;
+        progress.ensureExists();
+        return PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
+                model -> refresh(context, catalog, progress, model));
     }
 
     private TableOutcome refresh(JobContext context, LakeCatalog catalog, GoldProgress progress,
@@ -103,7 +99,7 @@ public final class GoldJob implements Job {
         Set<String> affected = Set.of();
         if (reason == null) {
             try {
-                String scratch = context.lake().table(LakePaths.OPS, "_scratch/" + context.runId());
+                String scratch = context.lake().table(LakePaths.OPS, "_scratch/" + context.runId() + "/" + model.name());
                 try (ChangedRows changes = new ChangedRows(spark, scratch)) {
                     affected = affectedPartitions(catalog, changes, model, last.get().versions(), versions);
                 }
@@ -113,8 +109,12 @@ public final class GoldJob implements Job {
                 LOG.warn("{}: {}; rebuilding the whole model", model.name(), reason);
             }
         }
-        versions.forEach(catalog::registerAt);
-        Dataset<Row> rows = spark.sql(model.sql());
+        Dataset<Row> analyzed;
+        synchronized (catalog) {
+            versions.forEach(catalog::registerAt);
+            analyzed = spark.sql(model.sql());
+        }
+        Dataset<Row> rows = analyzed;
         if (!model.partitionBy().isEmpty()) {
             // One task, so one file, per partition value instead of one per shuffle partition.
             rows = rows.repartition(model.partitionBy().stream().map(c -> col("`" + c + "`"))
@@ -163,7 +163,7 @@ public final class GoldJob implements Job {
     private static Set<String> affectedPartitions(LakeCatalog catalog, ChangedRows changes, GoldModelSpec model,
                                                   Map<String, Long> before, Map<String, Long> now) {
         Set<String> affected = new LinkedHashSet<>();
-        now.forEach(catalog::registerAt);
+        List<String> columns = model.partitionBy().stream().map(c -> "`" + c + "`").toList();
         for (Map.Entry<String, Long> input : now.entrySet()) {
             Long from = before.get(input.getKey());
             if (from == null) {
@@ -172,14 +172,16 @@ public final class GoldJob implements Job {
             if (from.equals(input.getValue())) {
                 continue;
             }
-            changes.substitute(catalog, input.getKey(), from + 1, input.getValue());
-            List<String> columns = model.partitionBy().stream().map(c -> "`" + c + "`").toList();
-            Dataset<Row> values = catalog.spark().sql("SELECT DISTINCT " + String.join(", ", columns)
-                    + " FROM (" + model.sql() + ")");
+            Dataset<Row> values;
+            synchronized (catalog) {
+                now.forEach(catalog::registerAt);
+                changes.substitute(catalog, input.getKey(), from + 1, input.getValue());
+                values = catalog.spark().sql("SELECT DISTINCT " + String.join(", ", columns)
+                        + " FROM (" + model.sql() + ")");
+            }
             for (Row r : values.collectAsList()) {
                 affected.add(PartitionPredicate.of(model.partitionBy(), r));
             }
-            catalog.registerAt(input.getKey(), input.getValue());
         }
         return affected;
     }

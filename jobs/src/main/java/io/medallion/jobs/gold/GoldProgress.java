@@ -44,6 +44,11 @@ final class GoldProgress {
         this.path = path;
     }
 
+    /** Creates the table up front, so models refreshed side by side never race to create it. */
+    void ensureExists() {
+        io.medallion.lake.DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
+    }
+
     Optional<Snapshot> last(String model) {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return Optional.empty();

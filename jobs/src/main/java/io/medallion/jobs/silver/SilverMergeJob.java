@@ -45,8 +45,8 @@ public final class SilverMergeJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SilverMergeJob.class);
     /** A fault for tests: one row vanishes before the MERGE, which the row accounting must catch. */
     public static final String LOSE_A_ROW = "silver.lose-a-row";
-    /** Tables applied side by side: small tables cost mostly driver time, which overlaps well. */
-    private static final int TABLE_PARALLELISM = 4;
+    /** Tables applied side by side: small tables cost mostly driver time (Delta log reads, commits), which overlaps well. */
+    private static final int TABLE_PARALLELISM = 8;
 
     @Override
     public String name() {

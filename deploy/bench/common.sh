@@ -1,0 +1,17 @@
+# Shared by the benchmarks: the launcher, the scales asked for, and a timer.
+# Sourced with the benchmark's arguments; sets LAUNCHER and SCALES.
+MEDALLION_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LAUNCHER="$MEDALLION_HOME/deploy/bin/medallion"
+SCALES=("${@:-0.01 1}")
+# shellcheck disable=SC2206
+SCALES=(${SCALES[*]})
+
+"$LAUNCHER" --version >/dev/null   # builds the jar first if needed, outside the timings
+
+seconds() { # run a command, print its wall seconds; its output goes to $1
+  local start end
+  start=$(date +%s.%N)
+  "${@:2}" >"$1" 2>&1 || { echo "failed: ${*:2} (see $1)" >&2; tail -40 "$1" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
