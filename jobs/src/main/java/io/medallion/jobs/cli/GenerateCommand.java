@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 /** {@code medallion generate}: TPC-H landing files with defects, and their manifest. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {
-            "Write TPC-H landing data into the landing root, split into daily batches, with injected defects",
+            "Write TPC-H sample landing data with injected defects, and a manifest counting them.",
+            "",
+            "The data goes into the landing root, split into daily batches, with injected defects",
             "(duplicates, replays, rule violations, orphans, unparseable lines, late rows, schema drift) and",
             "manifest.json counting them per table and batch. The same settings give byte-identical files.",
             "Plain Java: no Spark, no ledger row.",

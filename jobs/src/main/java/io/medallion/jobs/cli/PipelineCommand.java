@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 /** {@code medallion pipeline}. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {
-            "Run the stages in order for one run date, bronze -> silver -> gold (gold when the spec declares",
-            "models), in one Spark session. Stops at the first stage that does not succeed and exits with that",
-            "stage's code. With --from and --to, runs every date of the range in order (a backfill).",
+            "Run bronze -> silver -> gold for one run date, or a range of dates, in one Spark session.",
+            "",
+            "Runs the stages in order (gold when the spec declares models), stops at the first stage that does",
+            "not succeed and exits with that stage's code. With --from and --to, runs every date of the range",
+            "in order (a backfill).",
             "Each stage writes its own ledger rows, as when run alone."
         })
 final class PipelineCommand implements Callable<Integer> {

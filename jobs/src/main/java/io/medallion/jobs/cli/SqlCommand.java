@@ -23,8 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code medallion sql}. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {
-            "Run a Spark SQL statement over the lake. Tables are named by layer: bronze.lineitem,",
-            "silver.orders, silver._quarantine_orders, silver.dim_customer, gold.fact_sales, ops.runs ...",
+            "Run a Spark SQL statement over the lake's tables, named by layer (silver.orders, gold.fact_sales).",
+            "",
+            "Tables: bronze.lineitem, silver.orders, silver._quarantine_orders, silver.dim_customer,",
+            "gold.fact_sales, ops.runs ...",
             "Prints a table (at most --limit rows), or JSON lines with --json. Nothing is written unless the",
             "statement writes. Example:",
             "  medallion sql \"SELECT table_name, status, rows_read FROM ops.runs WHERE job = 'silver'\""
