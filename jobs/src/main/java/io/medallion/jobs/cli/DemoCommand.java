@@ -1,6 +1,5 @@
 package io.medallion.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.SpecException;
 import io.medallion.jobs.pipeline.Pipeline;
@@ -8,7 +7,6 @@ import io.medallion.jobs.sample.Manifest;
 import io.medallion.lake.LakePaths;
 import io.medallion.run.ExitCode;
 import io.medallion.spark.SparkSessions;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -67,10 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("Using the landing data already in " + spec.storage().landingRoot());
         }
-        Manifest manifest;
-        try (InputStream in = fs.open(manifestPath)) {
-            manifest = new ObjectMapper().readValue(in, Manifest.class);
-        }
+        Manifest manifest = Manifest.read(fs, manifestPath);
         List<LocalDate> dates = new ArrayList<>();
         manifest.batchDates.forEach(d -> dates.add(LocalDate.parse(d)));
         out.println("Running the pipeline for " + dates.size() + " batch date(s): " + manifest.batchDates);
@@ -78,10 +73,8 @@ final class DemoCommand implements Callable<Integer> {
 
         SparkSession spark = SparkSessions.create(spec.spark(), "medallion demo", jobOptions.sparkConf);
         try {
-            int exit = new Pipeline(spec, spec.select(List.of()), jobOptions.sparkConf).run(spark, dates, r -> {
-                out.printf("  %s  %-8s exit %d  %6.1f s%n", r.runDate(), r.stage(), r.exitCode(), r.millis() / 1000.0);
-                out.flush();
-            });
+            int exit = new Pipeline(spec, spec.select(List.of()), jobOptions.sparkConf)
+                    .run(spark, dates, PipelineCommand.stageLines(out, "  "));
             new DemoSummary(spark, spec, new LakePaths(spec.storage().lakeRoot())).print(out);
             out.printf("%nThe demo took %.0f s; exit code %d.%n", (System.nanoTime() - start) / 1e9, exit);
             out.flush();

@@ -1,6 +1,5 @@
 package io.medallion.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.SpecException;
 import io.medallion.jobs.sample.Defect;
@@ -8,7 +7,6 @@ import io.medallion.jobs.sample.GeneratorSettings;
 import io.medallion.jobs.sample.Manifest;
 import io.medallion.jobs.sample.TpchLandingGenerator;
 import io.medallion.run.ExitCode;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -109,10 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
         FileSystem fs = rootPath.getFileSystem(hadoop);
         Path manifestPath = new Path(rootPath, "manifest.json");
         if (fs.exists(manifestPath)) {
-            Manifest existing;
-            try (InputStream in = fs.open(manifestPath)) {
-                existing = new ObjectMapper().readValue(in, Manifest.class);
-            }
+            Manifest existing = Manifest.read(fs, manifestPath);
             if (sameSettings(existing, settings)) {
                 out.println("Landing data for these settings is already in " + root + " (manifest.json); nothing to do.");
                 return ExitCode.OK;

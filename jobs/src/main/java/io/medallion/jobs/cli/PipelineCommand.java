@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,13 +73,19 @@ final class PipelineCommand implements Callable<Integer> {
             return ExitCode.FAILED;
         }
         try {
-            return new Pipeline(spec, tables, options.sparkConf).run(spark, dates, r -> {
-                out.printf("%s  %-8s exit %d  %6.1f s%n", r.runDate(), r.stage(), r.exitCode(), r.millis() / 1000.0);
-                out.flush();
-            });
+            return new Pipeline(spec, tables, options.sparkConf).run(spark, dates, stageLines(out, ""));
         } finally {
             spark.stop();
         }
+    }
+
+    /** Prints a line per finished stage: date, stage, exit code, seconds. */
+    static Consumer<Pipeline.StageResult> stageLines(PrintWriter out, String indent) {
+        return r -> {
+            out.printf("%s%s  %-8s exit %d  %6.1f s%n", indent, r.runDate(), r.stage(), r.exitCode(),
+                    r.millis() / 1000.0);
+            out.flush();
+        };
     }
 
     private List<LocalDate> runDates() {

@@ -25,6 +25,14 @@ public final class Manifest {
     @JsonProperty("tables")
     public Map<String, TableEntry> tables = new LinkedHashMap<>();
 
+    /** Reads {@code manifest.json} from the landing zone. */
+    public static Manifest read(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path path)
+            throws java.io.IOException {
+        try (java.io.InputStream in = fs.open(path)) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, Manifest.class);
+        }
+    }
+
     /** One table. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static final class TableEntry {
