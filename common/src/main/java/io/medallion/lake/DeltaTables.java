@@ -56,12 +56,12 @@ public final class DeltaTables {
      * run (one writer per table at a time): Delta's own count of what the commit did.
      */
     public static Map<String, String> lastCommitMetrics(SparkSession spark, String path, String operation) {
-        Row last = DeltaTable.forPath(spark, path).history(1).select("operation", "operationMetrics").first();
-        if (!operation.equals(last.getString(0))) {
+        DeltaLogFiles.CommitInfo last = DeltaLogFiles.latestCommit(spark.sparkContext().hadoopConfiguration(), path);
+        if (!operation.equals(last.operation())) {
             throw new IllegalStateException("expected the " + operation + " as the latest commit of " + path + ", found "
-                    + last.getString(0) + "; is another writer active on this table?");
+                    + last.operation() + "; is another writer active on this table?");
         }
-        return last.getJavaMap(1);
+        return last.operationMetrics();
     }
 
     public static long metric(Map<String, String> metrics, String name) {

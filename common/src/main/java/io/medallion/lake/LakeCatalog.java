@@ -1,6 +1,5 @@
 package io.medallion.lake;
 
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -64,12 +63,17 @@ public final class LakeCatalog {
     }
 
     public boolean exists(String name) {
-        return DeltaTable.isDeltaTable(spark, path(name));
+        return currentVersion(name) >= 0;
     }
 
-    /** The version a query reading the table now would see. */
+    /** The version a query reading the table now would see; -1 when there is no such table. */
     public long currentVersion(String name) {
-        return DeltaTable.forPath(spark, path(name)).history(1).first().<Long>getAs("version");
+        return DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path(name));
+    }
+
+    /** The table's row count at {@code version}; Delta answers it from the log's file statistics. */
+    public long rowCount(String name, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(path(name)).count();
     }
 
     /** {@code layer.table} as the table's latest version. */

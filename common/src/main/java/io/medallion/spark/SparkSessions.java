@@ -35,7 +35,12 @@ public final class SparkSessions {
         conf.put("spark.sql.shuffle.partitions", few);
         conf.put("spark.default.parallelism", few);
         conf.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", few);
-        conf.put("spark.databricks.delta.snapshotPartitions", few);
+        // A local lake's Delta logs are small: rebuilding a table's state in one task beats
+        // shuffling it over several.
+        conf.put("spark.databricks.delta.snapshotPartitions", "1");
+        // Each stage of each batch runs the same queries again; Spark's default cache of 100
+        // compiled classes was too small to keep them, so code was compiled over and over.
+        conf.put("spark.sql.codegen.cache.maxEntries", "4000");
         conf.put("spark.ui.enabled", "false");
         conf.put("spark.ui.showConsoleProgress", "false");
         conf.put("spark.driver.host", "127.0.0.1");
