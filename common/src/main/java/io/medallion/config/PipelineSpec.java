@@ -10,9 +10,11 @@ import java.util.Objects;
  *
  * @param piiSalt the secret that salts {@code pii: hash} columns ({@code privacy.pii_salt}); empty when not set
  * @param gold the gold models in declaration order
+ * @param quality the declared data-quality constraints per {@code layer.table}, in declaration order
  */
 public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark, String piiSalt,
-                           Map<String, TableSpec> tables, Map<String, GoldModelSpec> gold) {
+                           Map<String, TableSpec> tables, Map<String, GoldModelSpec> gold,
+                           Map<String, List<ConstraintSpec>> quality) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         piiSalt = piiSalt == null ? "" : piiSalt;
@@ -20,6 +22,7 @@ public record PipelineSpec(String name, String file, StorageSpec storage, SparkS
         Objects.requireNonNull(spark, "spark");
         tables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
         gold = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gold));
+        quality = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(quality));
     }
 
     /**

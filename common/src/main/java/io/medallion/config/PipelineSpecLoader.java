@@ -172,7 +172,7 @@ public final class PipelineSpecLoader {
     // ---- binding -------------------------------------------------------------------------
 
     private PipelineSpec bind(SpecNode root, String pipelineLabel) {
-        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold");
+        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold", "quality");
         String defaultName = Path.of(pipelineLabel).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = root.string("pipeline", defaultName);
         StorageSpec storage = bindStorage(root.get("storage"));
@@ -198,7 +198,9 @@ public final class PipelineSpecLoader {
         Path specDirectory = workingDirectory.resolve(pipelineLabel).getParent();
         Map<String, GoldModelSpec> gold = root.find("gold")
                 .map(g -> GoldBinder.bind(g, specDirectory, tables.values())).orElse(Map.of());
-        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold);
+        Map<String, List<ConstraintSpec>> quality = root.find("quality")
+                .map(q -> QualityBinder.bind(q, tables.values(), gold.keySet())).orElse(Map.of());
+        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality);
     }
 
     private StorageSpec bindStorage(SpecNode node) {

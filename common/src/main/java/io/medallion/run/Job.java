@@ -10,6 +10,11 @@ public interface Job {
     /** The name in the ledger and the logs: {@code bronze}, {@code silver} … */
     String name();
 
+    /** How a pipeline's output names this stage; the job's name unless one job runs as several stages. */
+    default String stage() {
+        return name();
+    }
+
     /** What the job reports on, one ledger row each: the selected tables, unless the job works on something else. */
     default List<String> targets(JobContext context) {
         return context.tables().stream().map(io.medallion.config.TableSpec::name).toList();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -245,8 +246,54 @@ class PipelineSpecLoaderTest {
                 .containsExactly("silver.lineitem", "silver.orders", "silver.customer", "silver.nation", "silver.region");
     }
 
+    private static final String WITH_QUALITY = VALID + """
+            quality:
+              silver.orders:
+                - {check: unique, column: id}
+                - {check: range, column: amount, min: 0, max: 1000, min_fraction: 0.99, severity: warning}
+                - {check: predicate, name: placed_recently, predicate: "placed >= DATE'2020-01-01'"}
+                - {check: references, columns: [id], table: bronze.orders, to: [id]}
+              bronze.orders:
+                - {check: size, min: 1}
+            """;
+
+    @Test
+    void qualityConstraintsBindPerTableWithDefaults() throws IOException {
+        PipelineSpec spec = load(WITH_QUALITY, Map.of());
+        assertThat(spec.quality()).containsOnlyKeys("silver.orders", "bronze.orders");
+        List<ConstraintSpec> orders = spec.quality().get("silver.orders");
+        assertThat(orders).extracting(ConstraintSpec::name)
+                .containsExactly("unique(id)", "range(amount)", "placed_recently", "references(id)");
+        ConstraintSpec unique = orders.get(0);
+        assertThat(unique.severity()).isEqualTo(ConstraintSpec.Severity.ERROR);
+        assertThat(unique.minFraction()).isEqualTo(1.0);
+        ConstraintSpec range = orders.get(1);
+        assertThat(range.severity()).isEqualTo(ConstraintSpec.Severity.WARNING);
+        assertThat(range.min().getAsDouble()).isZero();
+        assertThat(range.max().getAsDouble()).isEqualTo(1000.0);
+        assertThat(range.minFraction()).isEqualTo(0.99);
+        assertThat(orders.get(3).referencedTable()).isEqualTo("bronze.orders");
+        assertThat(spec.quality().get("bronze.orders").get(0).min().getAsDouble()).isEqualTo(1.0);
+    }
+
     static Stream<Arguments> invalidSpecs() {
         return Stream.of(
+                Arguments.of("quality on an unknown table", WITH_QUALITY.replace("silver.orders:", "silver.order:"),
+                        "quality.silver.order", "'silver.order' is not a table of this pipeline"),
+                Arguments.of("unknown check kind", WITH_QUALITY.replace("check: unique", "check: distinct"),
+                        "quality.silver.orders[0].check", "'distinct' is not one of: size, complete, unique"),
+                Arguments.of("a setting the kind does not take", WITH_QUALITY.replace("{check: size, min: 1}",
+                        "{check: size, min: 1, column: id}"), "quality.bronze.orders[0].column", "unknown key 'column'"),
+                Arguments.of("a bound check without bounds", WITH_QUALITY.replace("{check: size, min: 1}",
+                        "{check: size}"), "quality.bronze.orders[0]", "needs 'min', 'max' or both"),
+                Arguments.of("range without max", WITH_QUALITY.replace("max: 1000, ", ""),
+                        "quality.silver.orders[1].max", "a range check needs 'max'"),
+                Arguments.of("two constraints with one name", WITH_QUALITY.replace("name: placed_recently",
+                        "name: unique(id)"), "quality.silver.orders[2].name", "declared twice"),
+                Arguments.of("references to an unknown table", WITH_QUALITY.replace("table: bronze.orders",
+                        "table: gold.orders"), "quality.silver.orders[3].table", "'gold.orders' is not a table"),
+                Arguments.of("unknown severity", WITH_QUALITY.replace("severity: warning", "severity: fatal"),
+                        "quality.silver.orders[1].severity", "'fatal' is not one of: error, warning"),
                 Arguments.of("unknown top-level key", VALID + "extras: 1\n", "extras", "unknown key 'extras'"),
                 Arguments.of("typo in a table key", VALID.replace("latest_by:", "latestby:"),
                         "tables.orders.latestby", "unknown key 'latestby'"),

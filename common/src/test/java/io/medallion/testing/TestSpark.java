@@ -11,8 +11,9 @@ public final class TestSpark {
     private TestSpark() {
     }
 
+    /** The shared session; a new one if a test stopped it (to check that a command starts none). */
     public static synchronized SparkSession session() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {
             SparkSession.Builder builder = SparkSession.builder().appName("medallion tests");
             Map<String, String> conf = SparkSessions.deltaSettings();
             conf.putAll(SparkSessions.localSettings(2));

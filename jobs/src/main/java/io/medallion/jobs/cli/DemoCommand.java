@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
             "Run the whole pipeline on built-in sample data and print what happened.",
             "",
             "Generates TPC-H at scale 0.01 with defects into the landing root (unless landing data is there",
-            "already), runs bronze -> silver -> gold for every batch date in one Spark session, and prints rows",
-            "per layer and table, quarantined rows by rule, duplicates removed, gold tables, where the lake is",
-            "and how to query it.",
+            "already), runs the pipeline (bronze to gold, with quality gates) for every batch date in one Spark",
+            "session, and prints rows per layer and table, quarantined rows by rule, duplicates removed, gold",
+            "tables, where the lake is and how to query it.",
             "Safe to run again: every stage is idempotent, so a second run changes nothing."
         })
 final class DemoCommand implements Callable<Integer> {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code medallion pipeline}. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {
-            "Run bronze -> silver -> gold for one run date, or a range of dates, in one Spark session.",
+            "Run bronze -> silver -> quality -> gold -> quality for one run date, or a range of dates, in one",
+            "Spark session (a quality stage runs when the spec declares constraints on that layer).",
             "",
             "Runs the stages in order (gold when the spec declares models), stops at the first stage that does",
             "not succeed and exits with that stage's code. With --from and --to, runs every date of the range",
@@ -82,7 +83,7 @@ final class PipelineCommand implements Callable<Integer> {
     /** Prints a line per finished stage: date, stage, exit code, seconds. */
     static Consumer<Pipeline.StageResult> stageLines(PrintWriter out, String indent) {
         return r -> {
-            out.printf("%s%s  %-8s exit %d  %6.1f s%n", indent, r.runDate(), r.stage(), r.exitCode(),
+            out.printf("%s%s  %-14s exit %d  %6.1f s%n", indent, r.runDate(), r.stage(), r.exitCode(),
                     r.millis() / 1000.0);
             out.flush();
         };

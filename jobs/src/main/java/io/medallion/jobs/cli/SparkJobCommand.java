@@ -33,6 +33,16 @@ abstract class SparkJobCommand implements Callable<Integer> {
      */
     abstract Job job(PipelineSpec spec);
 
+    /**
+     * The spec tables the job works on: those named with {@code --table}, or all. A job whose
+     * {@code --table} names something else (a gold model's quality suite) overrides this.
+     *
+     * @throws IllegalArgumentException naming an unknown table (exit 2)
+     */
+    List<TableSpec> tables(PipelineSpec spec) {
+        return spec.select(jobOptions.tables);
+    }
+
     @Override
     public Integer call() {
         PipelineSpec spec;
@@ -40,7 +50,7 @@ abstract class SparkJobCommand implements Callable<Integer> {
         Job job;
         try {
             spec = specOptions.load();
-            tables = spec.select(jobOptions.tables);
+            tables = tables(spec);
             job = job(spec);
         } catch (SpecException | IllegalArgumentException e) {
             command.commandLine().getErr().println("medallion " + command.name() + ": " + e.getMessage());

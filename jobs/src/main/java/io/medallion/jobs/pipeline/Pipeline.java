@@ -10,6 +10,10 @@ import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import io.medallion.config.ConstraintSpec;
+import io.medallion.jobs.quality.QualityJob;
+import io.medallion.lake.LakePaths;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stages in order, bronze -> silver -> gold, for each run date in turn, in one Spark session.
+ * The stages in order, bronze -> silver -> quality -> gold -> quality, for each run date in turn,
+ * in one Spark session.
  * The first stage that does not exit 0 stops the pipeline and its exit code is the pipeline's.
  */
 public final class Pipeline {
@@ -38,13 +43,31 @@ public final class Pipeline {
         this.runner = new JobRunner(spec, sparkConf);
     }
 
-    /** The stages that run, in order; gold only when the spec declares models. */
+    /**
+     * The stages that run, in order: bronze, silver, then the silver quality gate when the spec
+     * declares constraints on silver tables, gold when it declares models, then the gold quality
+     * gate. A failed gate (exit 3) stops the pipeline before the next layer is built from bad data.
+     */
     public List<Job> stages() {
         List<Job> stages = new ArrayList<>(List.of(new BronzeIngestJob(), new SilverMergeJob()));
+        addQualityGate(stages, LakePaths.SILVER);
         if (!spec.gold().isEmpty()) {
             stages.add(new GoldJob(List.copyOf(spec.gold().values()), false));
+            addQualityGate(stages, LakePaths.GOLD);
         }
         return stages;
+    }
+
+    private void addQualityGate(List<Job> stages, String layer) {
+        Map<String, List<ConstraintSpec>> suites = new LinkedHashMap<>();
+        spec.quality().forEach((table, constraints) -> {
+            if (table.startsWith(layer + ".")) {
+                suites.put(table, constraints);
+            }
+        });
+        if (!suites.isEmpty()) {
+            stages.add(new QualityJob(layer, suites));
+        }
     }
 
     /** @return 0, or the exit code of the first stage that failed */
@@ -53,7 +76,7 @@ public final class Pipeline {
             for (Job stage : stages()) {
                 long start = System.nanoTime();
                 int exit = runner.runIn(spark, stage, tables, date);
-                StageResult result = new StageResult(date, stage.name(), exit, (System.nanoTime() - start) / 1_000_000);
+                StageResult result = new StageResult(date, stage.stage(), exit, (System.nanoTime() - start) / 1_000_000);
                 onStage.accept(result);
                 if (exit != ExitCode.OK) {
                     LOG.error("pipeline stopped: {} for {} exited {}", stage.name(), date, exit);

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,6 +20,19 @@ class CommandLineTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /**
+     * Other test classes of this JVM share a session; stop it so that "Spark was never started"
+     * means this command started none (the next user of the shared session gets a new one).
+     */
+    @BeforeEach
+    void noSparkSession() {
+        if (SparkSession.getDefaultSession().isDefined()) {
+            SparkSession.getDefaultSession().get().stop();
+        }
+        SparkSession.clearDefaultSession();
+        SparkSession.clearActiveSession();
+    }
 
     private int run(String... args) {
         CommandLine cmd = MedallionCommand.commandLine();

@@ -3,6 +3,7 @@ package io.medallion.jobs.gold;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,10 +82,15 @@ class GoldCliIT {
         assertThat(medallion("generate").exitCode()).isZero();
         CliProcess.Result run = medallion("pipeline", "--from", "2024-01-01", "--to", "2024-01-03");
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        List<String> stages = run.stdout().lines().map(l -> l.substring(0, 20).trim().replaceAll(" +", " ")).toList();
-        assertThat(stages).containsExactly("2024-01-01 bronze", "2024-01-01 silver", "2024-01-01 gold",
-                "2024-01-02 bronze", "2024-01-02 silver", "2024-01-02 gold",
-                "2024-01-03 bronze", "2024-01-03 silver", "2024-01-03 gold");
+        List<String> stages = run.stdout().lines().map(l -> l.substring(0, l.indexOf(" exit")).trim()
+                .replaceAll(" +", " ")).toList();
+        List<String> expected = new ArrayList<>();
+        for (String date : List.of("2024-01-01", "2024-01-02", "2024-01-03")) {
+            for (String stage : List.of("bronze", "silver", "silver quality", "gold", "gold quality")) {
+                expected.add(date + " " + stage);
+            }
+        }
+        assertThat(stages).isEqualTo(expected);
         for (String m : MODELS) {
             assertThat(gold(m).count()).as(m).isPositive();
         }
@@ -142,6 +148,50 @@ class GoldCliIT {
 
     @Test
     @Order(3)
+    void onBronzeTheTpchRulesFailByExactlyTheInjectedDefects() throws Exception {
+        // Bronze keeps every line as it arrived, so constraints that hold on silver measure the defects there.
+        Path conf = copyConf("bronze-suite", spec -> spec + """
+                  bronze.lineitem:
+                    - {check: predicate, name: parses, predicate: "_parse_error IS NULL"}
+                    - {check: range, column: l_quantity, min: 1, max: 50, where: "_parse_error IS NULL"}
+                    - {check: range, column: l_discount, min: 0, max: 0.10, where: "_parse_error IS NULL"}
+                """);
+        CliProcess.Result run = cli.run("quality", "--pipeline", conf.resolve("pipelines/tpch.yaml").toString(),
+                "--layer", "bronze", "--run-date", "2024-01-03");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.stderr()).contains("bronze.lineitem: parses failed");
+
+        long lines = 0;
+        long unparsed = 0;
+        long negativeQuantity = 0;
+        long discountOutOfRange = 0;
+        JsonNode batches = new ObjectMapper().readTree(dir.resolve("landing/manifest.json").toFile())
+                .path("tables").path("lineitem").path("batches");
+        for (JsonNode batch : batches) {
+            JsonNode defects = batch.path("defects");
+            lines += batch.path("lines").asLong();
+            unparsed += defects.path("bad_date").asLong() + defects.path("bad_field_count").asLong()
+                    + defects.path("bad_number").asLong();
+            negativeQuantity += defects.path("negative_quantity").asLong();
+            discountOutOfRange += defects.path("discount_out_of_range").asLong();
+        }
+        Map<String, Double> measured = new HashMap<>();
+        for (Row r : spark.read().format("delta").load(lake.resolve("ops/quality_results").toString())
+                .where("table_name = 'bronze.lineitem'").select("constraint_name", "metric_value").collectAsList()) {
+            measured.put(r.getString(0), r.getDouble(1));
+        }
+        assertThat(measured.get("row_count")).isEqualTo((double) lines);
+        assertThat(measured.get("parses")).isCloseTo(1 - (double) unparsed / lines, within(1e-12));
+        // The domain rules are checked on the lines that parsed.
+        long parsed = lines - unparsed;
+        assertThat(measured.get("range(l_quantity)")).isCloseTo(1 - (double) negativeQuantity / parsed,
+                within(1e-12));
+        assertThat(measured.get("range(l_discount)")).isCloseTo(1 - (double) discountOutOfRange / parsed,
+                within(1e-12));
+    }
+
+    @Test
+    @Order(4)
     void aGoldRerunChangesNothing() throws Exception {
         Map<String, Long> before = new HashMap<>();
         MODELS.forEach(m -> before.put(m, version(m)));
@@ -160,7 +210,7 @@ class GoldCliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aLateBatchRewritesOnlyThePartitionsItTouches() throws Exception {
         // Order 1's lines arrive again for an earlier date with a corrected comment.
         List<String> lines = new ArrayList<>();
@@ -197,7 +247,7 @@ class GoldCliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void sqlQueriesTheLakeByLayerAndName() throws Exception {
         CliProcess.Result json = medallion("sql", "SELECT count(*) AS n FROM silver.orders", "--json");
         assertThat(json.exitCode()).as(json.toString()).isZero();
@@ -207,16 +257,60 @@ class GoldCliIT {
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.stdout()).contains("job", "runs", "bronze", "silver", "gold", "(3 rows)");
 
+        CliProcess.Result limited = medallion("sql", "SELECT n_name FROM silver.nation ORDER BY n_name", "--json",
+                "--limit", "3");
+        assertThat(limited.exitCode()).as(limited.toString()).isZero();
+        assertThat(limited.stdout().lines().toList()).containsExactly("{\"n_name\":\"ALGERIA\"}",
+                "{\"n_name\":\"ARGENTINA\"}", "{\"n_name\":\"BRAZIL\"}");
+
         CliProcess.Result missing = medallion("sql", "SELECT * FROM gold.no_such_model");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.stderr()).contains("gold.no_such_model does not exist");
     }
 
+    /** Rows of a gold model, sorted, as text: equal lists mean equal contents. */
+    private List<String> contents(String model) {
+        return gold(model).collectAsList().stream().map(Row::toString).sorted().toList();
+    }
+
     @Test
-    @Order(6)
-    void thePipelineExitsWithTheCodeOfTheStageThatFailed() throws Exception {
-        // A copy of the spec whose line item quarantine limit the sample data exceeds: silver exits 3.
-        Path conf = dir.resolve("strict/conf");
+    @Order(7)
+    void fullRefreshOfOneModelRebuildsItAloneWithTheSameRows() throws Exception {
+        Map<String, Long> before = new HashMap<>();
+        MODELS.forEach(m -> before.put(m, version(m)));
+        List<String> rows = contents("revenue_by_nation_month");
+        CliProcess.Result run = medallion("gold", "--run-date", "2024-01-03", "--model", "revenue_by_nation_month",
+                "--full-refresh");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).contains("revenue_by_nation_month: full rebuild (--full-refresh)");
+        for (String m : MODELS) {
+            long expected = before.get(m) + (m.equals("revenue_by_nation_month") ? 1 : 0);
+            assertThat(version(m)).as(m).isEqualTo(expected);
+        }
+        assertThat(contents("revenue_by_nation_month")).isEqualTo(rows);
+    }
+
+    @Test
+    @Order(8)
+    void aChangedSqlFileRebuildsTheModelWhole() throws Exception {
+        Path conf = copyConf("edited");
+        Path sql = conf.resolve("gold/pricing_daily.sql");
+        Files.writeString(sql, Files.readString(sql) + "\n-- reviewed: sums stay unrounded\n");
+        List<String> filesBefore = List.of(gold("pricing_daily").inputFiles());
+        List<String> rows = contents("pricing_daily");
+
+        CliProcess.Result run = cli.run("gold", "--pipeline", conf.resolve("pipelines/tpch.yaml").toString(),
+                "--run-date", "2024-01-03", "--model", "pricing_daily");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).contains("pricing_daily: full rebuild (the SQL changed)");
+        assertThat(List.of(gold("pricing_daily").inputFiles())).as("every file rewritten")
+                .doesNotContainAnyElementsOf(filesBefore);
+        assertThat(contents("pricing_daily")).isEqualTo(rows);
+    }
+
+    /** A copy of conf/ (spec, env overlay, gold SQL) to edit, with the spec's text passed through {@code edit}. */
+    private Path copyConf(String name, java.util.function.UnaryOperator<String> edit) throws Exception {
+        Path conf = dir.resolve(name + "/conf");
         Files.createDirectories(conf.resolve("pipelines"));
         Files.createDirectories(conf.resolve("env"));
         Path gold = Files.createDirectories(conf.resolve("gold"));
@@ -224,15 +318,36 @@ class GoldCliIT {
             Files.copy(Path.of("..", "conf", "gold", m + ".sql"), gold.resolve(m + ".sql"));
         }
         Files.copy(Path.of("..", "conf", "env", "local.yaml"), conf.resolve("env/local.yaml"));
-        String spec = Files.readString(Path.of(pipeline)).replaceFirst("quarantine: \\{max_rate: 0.01}",
-                "quarantine: {max_rate: 0.0001}");
-        Path strict = Files.writeString(conf.resolve("pipelines/tpch.yaml"), spec);
+        Files.writeString(conf.resolve("pipelines/tpch.yaml"), edit.apply(Files.readString(Path.of(pipeline))));
+        return conf;
+    }
+
+    private Path copyConf(String name) throws Exception {
+        return copyConf(name, spec -> spec);
+    }
+
+    @Test
+    @Order(9)
+    void thePipelineExitsWithTheCodeOfTheStageThatFailed() throws Exception {
+        // A copy of the spec whose line item quarantine limit the sample data exceeds: silver exits 3.
+        Path conf = copyConf("strict", spec -> spec.replaceFirst("quarantine: \\{max_rate: 0.01}",
+                "quarantine: {max_rate: 0.0001}"));
+        Path gold = conf.resolve("gold");
+        Path strict = conf.resolve("pipelines/tpch.yaml");
         CliProcess other = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", dir.resolve("strict-lake").toString(),
                 "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString()));
         CliProcess.Result run = other.run("pipeline", "--pipeline", strict.toString(), "--run-date", "2024-01-01",
                 "--table", "orders", "--table", "lineitem");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
-        assertThat(run.stdout()).contains("bronze   exit 0", "silver   exit 3").doesNotContain("gold");
+        assertThat(run.stdout()).containsPattern("bronze +exit 0").containsPattern("silver +exit 3")
+                .doesNotContain("quality").doesNotContain("gold");
+
+        // Models that read a silver table not built yet fail at run time, saying what to run.
+        CliProcess.Result early = other.run("gold", "--pipeline", strict.toString(), "--run-date", "2024-01-01",
+                "--model", "customer_lifetime_value");
+        assertThat(early.exitCode()).as(early.toString()).isEqualTo(1);
+        assertThat(early.stderr()).contains("customer_lifetime_value.sql reads silver.",
+                ", which does not exist yet; run silver first");
 
         // A model whose SQL does not parse is a configuration error: exit 2, naming the file, no Spark.
         Files.writeString(gold.resolve("fact_sales.sql"), "SELEC broken FROM");

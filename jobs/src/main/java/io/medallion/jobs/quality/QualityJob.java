@@ -1,0 +1,145 @@
+package io.medallion.jobs.quality;
+
+import io.medallion.config.ConstraintKind;
+import io.medallion.config.ConstraintSpec;
+import io.medallion.lake.LakeCatalog;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.PerTable;
+import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion quality}: runs each selected table's declared constraints as one Deequ
+ * verification (one shared scan of the table), plus a join per {@code references} constraint,
+ * and appends the outcomes to {@code ops.quality_results}, with an HTML and a JSON report under
+ * {@code ops/quality_reports}. A failed {@code error} constraint
+ * fails the table's quality gate (exit 3); a failed {@code warning} is logged and recorded only.
+ */
+public final class QualityJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(QualityJob.class);
+    private static final int PARALLELISM = 2;
+
+    private final String layer;
+    private final Map<String, List<ConstraintSpec>> suites;
+
+    /**
+     * @param layer the layer checked, for the pipeline's output
+     * @param suites the constraints per {@code layer.table}, in the order to report them
+     */
+    public QualityJob(String layer, Map<String, List<ConstraintSpec>> suites) {
+        this.layer = layer;
+        this.suites = Collections.unmodifiableMap(new LinkedHashMap<>(suites));
+    }
+
+    @Override
+    public String name() {
+        return "quality";
+    }
+
+    @Override
+    public String stage() {
+        return layer + " quality";
+    }
+
+    @Override
+    public List<String> targets(JobContext context) {
+        return List.copyOf(suites.keySet());
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
+        List<Row> results = Collections.synchronizedList(new ArrayList<>());
+        Map<String, QualityReport.TableSection> sections = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), t -> t, PARALLELISM,
+                table -> check(context, catalog, table, suites.get(table), results, sections));
+        if (!results.isEmpty()) {
+            context.spark().createDataFrame(results, QualityResults.SCHEMA).write().format("delta").mode("append")
+                    .save(context.lake().ops(QualityResults.TABLE));
+            String report = QualityReports.write(context, suites.keySet(), sections);
+            LOG.info("quality report: {}.html (and .json)", report);
+        }
+        return outcomes;
+    }
+
+    private TableOutcome check(JobContext context, LakeCatalog catalog, String table,
+                               List<ConstraintSpec> constraints, List<Row> results,
+                               Map<String, QualityReport.TableSection> sections) {
+        TableOutcome.Builder outcome = TableOutcome.builder(table);
+        if (!catalog.exists(table)) {
+            return outcome.status(TableStatus.FAILED).message(table + " does not exist yet; run the job that "
+                    + "builds it first").build();
+        }
+        long start = System.nanoTime();
+        Dataset<Row> data = context.spark().read().format("delta").load(catalog.path(table));
+        requireColumns(table, data, constraints);
+        List<ConstraintSpec> deequ = constraints.stream()
+                .filter(c -> c.kind() != ConstraintKind.REFERENCES && c.kind() != ConstraintKind.ANOMALY).toList();
+        DeequChecks.Verification verification = DeequChecks.verify(data, deequ);
+        List<ConstraintOutcome> all = new ArrayList<>(verification.outcomes());
+        for (ConstraintSpec c : constraints) {
+            if (c.kind() == ConstraintKind.REFERENCES) {
+                Dataset<Row> referenced = context.spark().read().format("delta").load(catalog.path(c.referencedTable()));
+                all.add(ReferentialIntegrity.check(data, c, referenced));
+            }
+        }
+        List<ConstraintOutcome> measured = List.copyOf(all);
+        for (ConstraintSpec c : constraints) {
+            if (c.kind() == ConstraintKind.ANOMALY) {
+                all.add(Anomalies.check(context, table, c, verification.rowCount(), measured));
+            }
+        }
+        results.addAll(QualityResults.rows(context, table, verification.rowCount(), all));
+        sections.put(table, new QualityReport.TableSection(table, verification.rowCount(), all, List.of()));
+
+        List<String> errors = new ArrayList<>();
+        int warnings = 0;
+        for (ConstraintOutcome o : all) {
+            if (o.passed()) {
+                continue;
+            }
+            if (o.failsTheGate()) {
+                errors.add(o.spec().name() + ": " + o.message());
+                LOG.error("{}: {} failed (value {}): {}", table, o.spec().name(), o.metricValue(), o.message());
+            } else {
+                warnings++;
+                LOG.warn("{}: {} failed, warning only (value {}): {}", table, o.spec().name(), o.metricValue(),
+                        o.message());
+            }
+        }
+        LOG.info("{}: {} constraint(s) on {} rows: {} passed, {} error(s), {} warning(s), in {} s", table, all.size(),
+                verification.rowCount(), all.size() - errors.size() - warnings, errors.size(), warnings,
+                String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        outcome.rowsRead(verification.rowCount()).metric("constraints", all.size())
+                .metric("errors", errors.size()).metric("warnings", warnings);
+        if (!errors.isEmpty()) {
+            outcome.status(TableStatus.QUALITY_FAILED).message(String.join("; ", errors));
+        }
+        return outcome.build();
+    }
+
+    /** A constraint on a column the table does not have is a spec mistake; say so before Deequ does, less clearly. */
+    private static void requireColumns(String table, Dataset<Row> data, List<ConstraintSpec> constraints) {
+        Set<String> columns = Set.of(data.columns());
+        for (ConstraintSpec c : constraints) {
+            for (String column : c.columns()) {
+                if (!columns.contains(column)) {
+                    throw new IllegalArgumentException("constraint " + c.name() + " on " + table + " names column '"
+                            + column + "', which the table does not have (columns: " + String.join(", ",
+                            data.columns()) + ")");
+                }
+            }
+        }
+    }
+}
