@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
             "Check a layer's tables against the constraints declared in the spec's quality section.",
             "",
             "Each table's constraints run as one Deequ verification (one scan of the table); references",
-            "constraints add a join each. Every outcome, with its measured value, and each table's row count are",
-            "appended to ops.quality_results. Exit 3 when an error-level constraint fails; failed warnings are",
-            "logged and recorded, and the run still exits 0. Anomaly checks compare a metric with its value on",
-            "the latest earlier run date there.",
+            "constraints add a join each. Every outcome is appended to ops.quality_results, every measured value",
+            "and each table's row count to ops.quality_metrics, and a report to ops/quality_reports. Exit 3 when",
+            "an error-level constraint fails; failed warnings are logged and recorded, and the run exits 0.",
+            "Anomaly checks compare a metric with its value on the latest earlier run date.",
             "",
             "medallion quality suggest --table LAYER.TABLE prints suggested constraints for a table."
         })

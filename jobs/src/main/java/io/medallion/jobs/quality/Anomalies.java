@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Row;
 
 /**
- * Anomaly checks against the metrics history in {@code ops.quality_results}: a metric of this
+ * Anomaly checks against the metrics history in {@code ops.quality_metrics}: a metric of this
  * run against its value on the latest earlier run date. Only earlier dates count, so a backfill
  * of an old date is compared with what came before it, not with what came after.
  */
@@ -50,14 +50,14 @@ final class Anomalies {
 
     /** The metric's value per earlier run date (the latest check of each date), oldest first. */
     private static List<Row> history(JobContext context, String table, String metric) {
-        String path = context.lake().ops(QualityResults.TABLE);
+        String path = context.lake().ops(QualityResults.METRICS);
         if (DeltaLogFiles.latestVersion(context.spark().sparkContext().hadoopConfiguration(), path) < 0) {
             return List.of();
         }
         return context.spark().read().format("delta").load(path)
-                .where(col("table_name").equalTo(table).and(col("constraint_name").equalTo(metric))
-                        .and(col("run_date").lt(Date.valueOf(context.runDate()))).and(col("metric_value").isNotNull()))
-                .groupBy("run_date").agg(expr("max_by(metric_value, checked_at)").as("value"))
+                .where(col("table_name").equalTo(table).and(col("metric").equalTo(metric))
+                        .and(col("run_date").lt(Date.valueOf(context.runDate()))))
+                .groupBy("run_date").agg(expr("max_by(value, recorded_at)").as("value"))
                 .orderBy("run_date").collectAsList();
     }
 

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code medallion quality}: runs each selected table's declared constraints as one Deequ
  * verification (one shared scan of the table), plus a join per {@code references} constraint,
- * and appends the outcomes to {@code ops.quality_results}, with an HTML and a JSON report under
- * {@code ops/quality_reports}. A failed {@code error} constraint
+ * and appends the outcomes to {@code ops.quality_results} and the measured values to
+ * {@code ops.quality_metrics}, with an HTML and a JSON report under {@code ops/quality_reports}. A failed {@code error} constraint
  * fails the table's quality gate (exit 3); a failed {@code warning} is logged and recorded only.
  */
 public final class QualityJob implements Job {
@@ -61,20 +61,27 @@ public final class QualityJob implements Job {
     public List<TableOutcome> run(JobContext context) {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
         List<Row> results = Collections.synchronizedList(new ArrayList<>());
+        List<Row> metrics = Collections.synchronizedList(new ArrayList<>());
         Map<String, QualityReport.TableSection> sections = new java.util.concurrent.ConcurrentHashMap<>();
         List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), t -> t, PARALLELISM,
-                table -> check(context, catalog, table, suites.get(table), results, sections));
-        if (!results.isEmpty()) {
-            context.spark().createDataFrame(results, QualityResults.SCHEMA).write().format("delta").mode("append")
-                    .save(context.lake().ops(QualityResults.TABLE));
+                table -> check(context, catalog, table, suites.get(table), results, metrics, sections));
+        if (!metrics.isEmpty()) {
+            append(context, results, QualityResults.RESULTS_SCHEMA, QualityResults.RESULTS);
+            append(context, metrics, QualityResults.METRICS_SCHEMA, QualityResults.METRICS);
             String report = QualityReports.write(context, suites.keySet(), sections);
             LOG.info("quality report: {}.html (and .json)", report);
         }
         return outcomes;
     }
 
+    private static void append(JobContext context, List<Row> rows, org.apache.spark.sql.types.StructType schema,
+                               String table) {
+        context.spark().createDataFrame(rows, schema).write().format("delta").mode("append")
+                .save(context.lake().ops(table));
+    }
+
     private TableOutcome check(JobContext context, LakeCatalog catalog, String table,
-                               List<ConstraintSpec> constraints, List<Row> results,
+                               List<ConstraintSpec> constraints, List<Row> results, List<Row> metrics,
                                Map<String, QualityReport.TableSection> sections) {
         TableOutcome.Builder outcome = TableOutcome.builder(table);
         if (!catalog.exists(table)) {
@@ -100,7 +107,8 @@ public final class QualityJob implements Job {
                 all.add(Anomalies.check(context, table, c, verification.rowCount(), measured));
             }
         }
-        results.addAll(QualityResults.rows(context, table, verification.rowCount(), all));
+        results.addAll(QualityResults.results(context, table, all));
+        metrics.addAll(QualityResults.metrics(context, table, verification.rowCount(), all));
         sections.put(table, new QualityReport.TableSection(table, verification.rowCount(), all, List.of()));
 
         List<String> errors = new ArrayList<>();

@@ -49,11 +49,11 @@ final class QualityReports {
 
     /** The row count per table and run date up to this run's date (the latest check of each date). */
     private static Map<String, List<QualityReport.Point>> rowCounts(JobContext context, Collection<String> tables) {
-        List<Row> rows = context.spark().read().format("delta").load(context.lake().ops(QualityResults.TABLE))
-                .where(col("constraint_name").equalTo(QualityResults.ROW_COUNT)
+        List<Row> rows = context.spark().read().format("delta").load(context.lake().ops(QualityResults.METRICS))
+                .where(col("metric").equalTo(QualityResults.ROW_COUNT)
                         .and(col("table_name").isin(tables.toArray()))
                         .and(col("run_date").leq(Date.valueOf(context.runDate()))))
-                .groupBy("table_name", "run_date").agg(expr("max_by(metric_value, checked_at)").as("value"))
+                .groupBy("table_name", "run_date").agg(expr("max_by(value, recorded_at)").as("value"))
                 .orderBy("table_name", "run_date").collectAsList();
         Map<String, List<QualityReport.Point>> history = new HashMap<>();
         for (Row r : rows) {

@@ -12,41 +12,63 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code ops.quality_results}: one row per constraint checked, per run. It is also the metrics
- * history: the measured value of every constraint, and each table's row count, per run date,
- * which is what anomaly checks compare against.
+ * The two ops tables a quality run appends to. {@code ops.quality_results}: one row per
+ * constraint checked, with its status and message. {@code ops.quality_metrics}: the metrics
+ * history, Deequ's measured value of every constraint and each table's row count per run date,
+ * which anomaly checks and the report's charts read.
  */
 final class QualityResults {
-    static final String TABLE = "quality_results";
-    /** The pseudo-constraint under which each table's row count is recorded. */
+    static final String RESULTS = "quality_results";
+    static final String METRICS = "quality_metrics";
+    /** The metric under which each table's row count is recorded. */
     static final String ROW_COUNT = "row_count";
 
-    static final StructType SCHEMA = new StructType()
+    static final StructType RESULTS_SCHEMA = new StructType()
             .add("run_id", DataTypes.StringType, false)
             .add("run_date", DataTypes.DateType, false)
             .add("table_name", DataTypes.StringType, false)
             .add("constraint_name", DataTypes.StringType, false)
             .add("kind", DataTypes.StringType, false)
-            .add("severity", DataTypes.StringType, true)
+            .add("severity", DataTypes.StringType, false)
             .add("status", DataTypes.StringType, false)
             .add("metric_value", DataTypes.DoubleType, true)
             .add("message", DataTypes.StringType, true)
             .add("checked_at", DataTypes.TimestampType, false);
 
+    static final StructType METRICS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("run_date", DataTypes.DateType, false)
+            .add("table_name", DataTypes.StringType, false)
+            .add("metric", DataTypes.StringType, false)
+            .add("value", DataTypes.DoubleType, false)
+            .add("recorded_at", DataTypes.TimestampType, false);
+
     private QualityResults() {
     }
 
-    /** The rows for one table: its row count, then each constraint's outcome. */
-    static List<Row> rows(JobContext context, String table, long rowCount, List<ConstraintOutcome> outcomes) {
+    /** The result rows for one table: each constraint's outcome. */
+    static List<Row> results(JobContext context, String table, List<ConstraintOutcome> outcomes) {
         Date runDate = Date.valueOf(context.runDate());
         Timestamp now = Timestamp.from(Instant.now());
         List<Row> rows = new ArrayList<>();
-        rows.add(RowFactory.create(context.runId(), runDate, table, ROW_COUNT, ROW_COUNT, null, "measured",
-                (double) rowCount, null, now));
         for (ConstraintOutcome o : outcomes) {
             rows.add(RowFactory.create(context.runId(), runDate, table, o.spec().name(), o.spec().kind().specName(),
                     o.spec().severity().specName(), o.passed() ? "passed" : "failed", o.metricValue(),
                     o.message().isEmpty() ? null : o.message(), now));
+        }
+        return rows;
+    }
+
+    /** The metric rows for one table: its row count, then every measured constraint value. */
+    static List<Row> metrics(JobContext context, String table, long rowCount, List<ConstraintOutcome> outcomes) {
+        Date runDate = Date.valueOf(context.runDate());
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = new ArrayList<>();
+        rows.add(RowFactory.create(context.runId(), runDate, table, ROW_COUNT, (double) rowCount, now));
+        for (ConstraintOutcome o : outcomes) {
+            if (o.metricValue() != null) {
+                rows.add(RowFactory.create(context.runId(), runDate, table, o.spec().name(), o.metricValue(), now));
+            }
         }
         return rows;
     }

@@ -176,8 +176,8 @@ class GoldCliIT {
             discountOutOfRange += defects.path("discount_out_of_range").asLong();
         }
         Map<String, Double> measured = new HashMap<>();
-        for (Row r : spark.read().format("delta").load(lake.resolve("ops/quality_results").toString())
-                .where("table_name = 'bronze.lineitem'").select("constraint_name", "metric_value").collectAsList()) {
+        for (Row r : spark.read().format("delta").load(lake.resolve("ops/quality_metrics").toString())
+                .where("table_name = 'bronze.lineitem'").select("metric", "value").collectAsList()) {
             measured.put(r.getString(0), r.getDouble(1));
         }
         assertThat(measured.get("row_count")).isEqualTo((double) lines);
