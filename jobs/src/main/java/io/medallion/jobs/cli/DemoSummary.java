@@ -2,15 +2,20 @@ package io.medallion.jobs.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
+import io.medallion.jobs.quality.QualityReports;
+import io.medallion.jobs.quality.QualityResults;
 import io.medallion.lake.LakePaths;
 import io.medallion.run.RunLedger;
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,12 +71,42 @@ final class DemoSummary {
         spec.gold().forEach((name, model) -> out.printf("  gold.%-28s %10s rows   %s%n", name,
                 count(lake.table(LakePaths.GOLD, name)), model.description()));
 
+        printQuality(out);
+
         out.println();
         out.println("The lake is at " + lake.root());
         out.println("Query it with Spark SQL, tables named by layer:");
         out.println("  deploy/bin/medallion sql \"SELECT nation, SUM(revenue) AS revenue FROM gold.revenue_by_nation_month"
                 + " GROUP BY nation ORDER BY revenue DESC LIMIT 5\"");
         out.println("  deploy/bin/medallion sql \"SELECT job, table_name, status, rows_read, rows_quarantined FROM ops.runs\"");
+    }
+
+    /** The last run date's quality checks: counts per table, every failure, and the reports. */
+    private void printQuality(PrintWriter out) {
+        Dataset<Row> results = read(lake.ops(QualityResults.RESULTS));
+        if (results == null) {
+            return;
+        }
+        Row last = results.agg(max("run_date")).first();
+        Dataset<Row> day = results.where(col("run_date").equalTo(last.get(0)));
+        // A table checked twice that day (a rerun) is shown as its latest run.
+        Dataset<Row> latestRuns = day.groupBy("table_name").agg(expr("max_by(run_id, checked_at)").as("run_id"));
+        List<Row> rows = day.join(latestRuns, day.col("table_name").equalTo(latestRuns.col("table_name"))
+                        .and(day.col("run_id").equalTo(latestRuns.col("run_id"))), "left_semi")
+                .orderBy("table_name", "constraint_name").collectAsList();
+        long failed = rows.stream().filter(r -> r.getAs("status").equals("failed")).count();
+        out.println();
+        out.printf("Quality checks on %s: %d constraint(s) on %d table(s), %d failed%n", last.get(0), rows.size(),
+                rows.stream().map(r -> r.getAs("table_name")).distinct().count(), failed);
+        for (Row r : rows) {
+            if (r.getAs("status").equals("failed")) {
+                out.printf("  %-28s %-34s %-8s %s%n", r.<String>getAs("table_name"), r.<String>getAs("constraint_name"),
+                        r.<String>getAs("severity"), r.<String>getAs("message"));
+            }
+        }
+        for (String report : QualityReports.list(spark, lake.ops(QualityReports.FOLDER) + "/" + last.get(0))) {
+            out.println("  Report: " + report);
+        }
     }
 
     private Dataset<Row> read(String path) {

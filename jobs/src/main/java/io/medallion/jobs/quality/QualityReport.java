@@ -82,7 +82,7 @@ final class QualityReport {
                 .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:0}\n")
                 .append(".meta{color:#5b6776;margin-bottom:18px}\n")
                 .append(".table{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:14px 16px;")
-                .append("margin-bottom:16px;display:grid;grid-template-columns:1fr 260px;gap:16px}\n")
+                .append("margin-bottom:16px;display:grid;grid-template-columns:1fr 280px;gap:16px}\n")
                 .append("table{border-collapse:collapse;width:100%;font-size:13px;margin-top:8px}\n")
                 .append("td,th{border-bottom:1px solid #eef1f4;padding:5px 8px;text-align:left;vertical-align:top}\n")
                 .append("th{color:#5b6776;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")

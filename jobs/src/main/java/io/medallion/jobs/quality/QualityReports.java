@@ -23,8 +23,8 @@ import org.apache.spark.sql.Row;
  * {@code ops/quality_reports/<run date>/<run id>.html} and {@code .json}, through Hadoop's file
  * system so it lands wherever the lake is (local disk or S3).
  */
-final class QualityReports {
-    static final String FOLDER = "quality_reports";
+public final class QualityReports {
+    public static final String FOLDER = "quality_reports";
 
     private QualityReports() {
     }
@@ -61,6 +61,24 @@ final class QualityReports {
                     .add(new QualityReport.Point(r.getDate(1).toLocalDate(), r.getDouble(2)));
         }
         return history;
+    }
+
+    /** The HTML reports in {@code folder} (one run date's), oldest run first; none when there is no such folder. */
+    public static List<String> list(org.apache.spark.sql.SparkSession spark, String folder) {
+        Path dir = new Path(folder);
+        List<String> reports = new ArrayList<>();
+        try {
+            FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(dir)) {
+                for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".html"))) {
+                    reports.add(f.getPath().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the quality reports in " + folder, e);
+        }
+        reports.sort(null);
+        return reports;
     }
 
     private static void save(JobContext context, String file, String text) {

@@ -17,9 +17,9 @@ import org.apache.spark.sql.types.StructType;
  * history, Deequ's measured value of every constraint and each table's row count per run date,
  * which anomaly checks and the report's charts read.
  */
-final class QualityResults {
-    static final String RESULTS = "quality_results";
-    static final String METRICS = "quality_metrics";
+public final class QualityResults {
+    public static final String RESULTS = "quality_results";
+    public static final String METRICS = "quality_metrics";
     /** The metric under which each table's row count is recorded. */
     static final String ROW_COUNT = "row_count";
 
