@@ -172,7 +172,8 @@ public final class PipelineSpecLoader {
     // ---- binding -------------------------------------------------------------------------
 
     private PipelineSpec bind(SpecNode root, String pipelineLabel) {
-        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold", "quality");
+        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold", "quality",
+                "maintenance");
         String defaultName = Path.of(pipelineLabel).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = root.string("pipeline", defaultName);
         StorageSpec storage = bindStorage(root.get("storage"));
@@ -200,7 +201,10 @@ public final class PipelineSpecLoader {
                 .map(g -> GoldBinder.bind(g, specDirectory, tables.values())).orElse(Map.of());
         Map<String, List<ConstraintSpec>> quality = root.find("quality")
                 .map(q -> QualityBinder.bind(q, tables.values(), gold.keySet())).orElse(Map.of());
-        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality);
+        Map<String, MaintenanceSpec> maintenance = MaintenanceBinder.bind(root.find("maintenance"),
+                storage.lakeRoot(), tables.values(), gold.keySet());
+        return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality, maintenance,
+                root.has("maintenance"));
     }
 
     private StorageSpec bindStorage(SpecNode node) {

@@ -18,15 +18,26 @@ public final class DeltaTables {
     /** Table properties that record row-level changes, so downstream jobs can read only what changed. */
     public static final Map<String, String> CHANGE_FEED = Map.of("delta.enableChangeDataFeed", "true");
 
+    /** {@code properties} plus {@link #CHANGE_FEED}. */
+    public static Map<String, String> withChangeFeed(Map<String, String> properties) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(properties);
+        all.putAll(CHANGE_FEED);
+        return all;
+    }
+
     /** Creates an empty table with the schema of {@code shape} unless one exists, so later writes can MERGE into it. */
     public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy) {
         createIfMissing(spark, path, shape, partitionBy, Map.of());
     }
 
-    /** As {@link #createIfMissing(SparkSession, String, Dataset, List)}, with table properties. */
+    /**
+     * As {@link #createIfMissing(SparkSession, String, Dataset, List)}, with table properties. An
+     * existing table must already be partitioned by {@code partitionBy}: see {@link #requirePartitioning}.
+     */
     public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy,
                                        Map<String, String> properties) {
         if (DeltaTable.isDeltaTable(spark, path)) {
+            requirePartitioning(spark, path, partitionBy);
             return;
         }
         // Nullable like a DataFrame write, so no NOT NULL constraints creep in from the shape.
@@ -44,6 +55,26 @@ public final class DeltaTables {
             builder = builder.property(p.getKey(), p.getValue());
         }
         builder.execute();
+    }
+
+    /**
+     * Refuses to go on when an existing table is partitioned otherwise than the spec now declares:
+     * changing it means rewriting every file, which a job must not do silently.
+     *
+     * @throws IllegalStateException naming the table, both partitionings and what to do
+     */
+    public static void requirePartitioning(SparkSession spark, String path, List<String> declared) {
+        List<String> actual = TableFiles.partitionColumns(spark, path);
+        if (!actual.equals(declared)) {
+            throw new IllegalStateException("the table at " + path + " is partitioned by " + describe(actual)
+                    + " but the spec declares " + describe(declared) + "; a change of partitioning rewrites the "
+                    + "whole table, so it is not done implicitly: move the table away (it is rebuilt from the layer "
+                    + "below) or restore the spec's partition_by");
+        }
+    }
+
+    private static String describe(List<String> columns) {
+        return columns.isEmpty() ? "nothing (unpartitioned)" : "[" + String.join(", ", columns) + "]";
     }
 
     /** The metrics of the MERGE just run on the table; see {@link #lastCommitMetrics}. */

@@ -3,6 +3,8 @@ package io.medallion.jobs.bronze;
 import io.delta.tables.DeltaTable;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakePaths;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
@@ -115,6 +117,10 @@ public final class BronzeIngestJob implements Job {
         boolean json = BronzeSchema.isJson(table);
         JavaRDD<Row> rows = jsc.parallelize(fresh, fresh.size())
                 .flatMap(f -> new FileRows(f, parser, json, runId, ingestedAt, hadoop.get()));
+        // Created first so the table gets the spec's Delta properties; appends then add to it.
+        DeltaTables.createIfMissing(spark, bronzePath, spark.createDataFrame(List.of(), BronzeSchema.of(table)),
+                List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(LakePaths.BRONZE, table.name())
+                        .tableProperties());
         spark.createDataFrame(rows, BronzeSchema.of(table)).write().format("delta").mode("append")
                 .partitionBy(BronzeColumns.BATCH_DATE)
                 .option("mergeSchema", "true")

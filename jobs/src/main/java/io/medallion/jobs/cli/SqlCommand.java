@@ -4,6 +4,7 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.config.SpecException;
 import io.medallion.config.SqlRelations;
 import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.ScanMetrics;
 import io.medallion.run.ExitCode;
 import io.medallion.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -45,6 +46,10 @@ final class SqlCommand implements Callable<Integer> {
             description = "Print at most N rows (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--stats", description = "Also print, to stderr, the files and bytes the query's scans read "
+            + "(after partition pruning and data skipping) and its time.")
+    boolean stats;
+
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable).")
     Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
 
@@ -80,15 +85,26 @@ final class SqlCommand implements Callable<Integer> {
                 }
                 catalog.register(name);
             }
+            long start = System.nanoTime();
             Dataset<Row> result = spark.sql(statement);
+            org.apache.spark.sql.execution.QueryExecution executed;
             if (json) {
-                for (String line : result.limit(limit).toJSON().collectAsList()) {
+                Dataset<String> lines = result.limit(limit).toJSON();
+                for (String line : lines.collectAsList()) {
                     out.println(line);
                 }
+                executed = lines.queryExecution();
             } else {
-                out.print(TextTable.render(result, limit));
+                Dataset<Row> shown = result.limit(limit + 1);
+                out.print(TextTable.render(result.columns(), shown.collectAsList(), limit));
+                executed = shown.queryExecution();
             }
             out.flush();
+            if (stats) {
+                ScanMetrics scanned = ScanMetrics.of(executed.executedPlan());
+                err.printf("scanned %d file(s), %.1f MB, in %.2f s%n", scanned.files(), scanned.bytes() / 1e6,
+                        (System.nanoTime() - start) / 1e9);
+            }
             return ExitCode.OK;
         } catch (RuntimeException e) {
             err.println("medallion sql: " + io.medallion.run.JobRunner.rootMessage(e).lines().findFirst().orElse(""));

@@ -2,7 +2,6 @@ package io.medallion.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** A query result as an aligned text table for a terminal, with a row count under it. */
@@ -12,9 +11,8 @@ final class TextTable {
     private TextTable() {
     }
 
-    static String render(Dataset<Row> result, int limit) {
-        String[] header = result.columns();
-        List<Row> rows = result.limit(limit + 1).collectAsList();
+    /** {@code rows} as fetched with {@code limit + 1}, so one more than the limit means "more not shown". */
+    static String render(String[] header, List<Row> rows, int limit) {
         boolean more = rows.size() > limit;
         List<String[]> cells = new ArrayList<>();
         for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {

@@ -131,6 +131,12 @@ public final class GoldJob implements Job {
             rows = rows.repartition(model.partitionBy().stream().map(c -> col("`" + c + "`"))
                     .toArray(org.apache.spark.sql.Column[]::new));
         }
+        if (exists) {
+            DeltaTables.requirePartitioning(spark, target, model.partitionBy());
+        } else {
+            DeltaTables.createIfMissing(spark, target, analyzed, model.partitionBy(),
+                    context.spec().maintenance(LakePaths.GOLD, model.name()).tableProperties());
+        }
         DataFrameWriter<Row> writer;
         if (reason != null) {
             LOG.info("{}: full rebuild ({})", model.name(), reason);

@@ -48,7 +48,7 @@ final class DeequChecks {
     record Verification(List<ConstraintOutcome> outcomes, long rowCount) {
     }
 
-    /** Runs {@code constraints} (none of kind references) on {@code data} as one verification. */
+    /** Runs {@code constraints} (neither references nor anomaly) on {@code data} as one verification. */
     static Verification verify(Dataset<Row> data, List<ConstraintSpec> constraints) {
         Map<Check, ConstraintSpec> checks = new LinkedHashMap<>();
         for (ConstraintSpec c : constraints) {

@@ -54,7 +54,8 @@ final class ChangeFeedApply {
     }
 
     static Result apply(SparkSession spark, TableSpec table, Dataset<Row> bronze, Set<String> pending, String runId,
-                        PiiProtection pii, String silverPath, String historyPath, String quarantinePath) {
+                        PiiProtection pii, String silverPath, Map<String, String> properties, String historyPath,
+                        String quarantinePath) {
         CdcSpec cdc = table.cdc().orElseThrow();
         Column isPending = col(BronzeColumns.INGEST_RUN_ID).isin(pending.toArray());
         Row sizes = bronze.where(isPending).agg(count(lit(1)), count(col(BronzeColumns.PARSE_ERROR))).first();
@@ -97,7 +98,7 @@ final class ChangeFeedApply {
             rowColumns.add(col(SEQ));
             Dataset<Row> current = ranked.where(col("_rank").equalTo(1).and(col(OP).notEqual("d")))
                     .select(rowColumns.toArray(new Column[0]));
-            long[] merged = mergeState(spark, silverPath, pii.protect(current, table), table);
+            long[] merged = mergeState(spark, silverPath, pii.protect(current, table), table, properties);
 
             long versions = writeHistory(spark, historyPath, pii, valid, table, keys);
             return new Result(read, unparsed + d.quarantined() + d.failing(), d.dropped(), d.failing(),
@@ -108,8 +109,9 @@ final class ChangeFeedApply {
     }
 
     /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
-    private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table) {
-        DeltaTables.createIfMissing(spark, path, current, List.of(), DeltaTables.CHANGE_FEED);
+    private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table,
+                                     Map<String, String> properties) {
+        DeltaTables.createIfMissing(spark, path, current, List.of(), DeltaTables.withChangeFeed(properties));
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         DeltaTable.forPath(spark, path).as("t")

@@ -23,8 +23,9 @@ final class SilverMerge {
     private SilverMerge() {
     }
 
-    static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table) {
-        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(), DeltaTables.CHANGE_FEED);
+    static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table,
+                             Map<String, String> properties) {
+        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(), DeltaTables.withChangeFeed(properties));
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         List<String> same = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.medallion.config.RuleSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.IngestedFiles;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.LakePaths;
 import io.medallion.quality.Cleaning;
 import io.medallion.quality.RowRules;
 import io.medallion.run.Faults;
@@ -137,7 +138,8 @@ public final class SilverMergeJob implements Job {
                 latest = latest.exceptAll(latest.limit(1));
             }
             MergeCounts merged = SilverMerge.merge(spark, silverPath,
-                    pii.protect(silverRows(latest, table, context), table), table);
+                    pii.protect(silverRows(latest, table, context), table), table,
+                    context.spec().maintenance(LakePaths.SILVER, table.name()).tableProperties());
 
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
                     d.dropped(), duplicates).check(table.name());
@@ -176,6 +178,7 @@ public final class SilverMergeJob implements Job {
                 .where(col(BronzeColumns.INGEST_RUN_ID).isin(recorded.toArray()));
         ChangeFeedApply.Result r = ChangeFeedApply.apply(spark, table, bronze, pending, context.runId(),
                 new PiiProtection(context.spec()), context.lake().table("silver", table.name()),
+                context.spec().maintenance(LakePaths.SILVER, table.name()).tableProperties(),
                 context.lake().table("silver", "dim_" + table.name()),
                 context.lake().table("silver", "_quarantine_" + table.name()));
         new RowAccounting(r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(),

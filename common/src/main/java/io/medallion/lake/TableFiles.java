@@ -1,0 +1,120 @@
+package io.medallion.lake;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import scala.collection.JavaConverters;
+
+/**
+ * The data files of a Delta table's current version, per partition, read from the Delta log's
+ * state (no data file is opened), so checking whether a table needs compaction costs little.
+ * The one place that reaches into Delta's Scala snapshot API.
+ */
+public final class TableFiles {
+    private TableFiles() {
+    }
+
+    /** One partition's files; {@code values} are in the order of the table's partition columns (null for null). */
+    public record Partition(List<String> values, long files, long bytes, long smallFiles) {
+    }
+
+    /** The whole table's files: counts, bytes and the partitions, for {@code small} = smaller than a size. */
+    public record Summary(List<String> partitionColumns, List<Partition> partitions) {
+        public long files() {
+            return partitions.stream().mapToLong(Partition::files).sum();
+        }
+
+        public long bytes() {
+            return partitions.stream().mapToLong(Partition::bytes).sum();
+        }
+
+        public double meanFileBytes() {
+            return files() == 0 ? 0 : (double) bytes() / files();
+        }
+    }
+
+    public static List<String> partitionColumns(SparkSession spark, String path) {
+        return List.copyOf(JavaConverters.seqAsJavaList(snapshot(spark, path).metadata().partitionColumns()));
+    }
+
+    /** The table's files grouped by partition; a file below {@code smallBelowBytes} counts as small. */
+    public static Summary summarize(SparkSession spark, String path, long smallBelowBytes) {
+        return summarize(spark, path, smallBelowBytes, "");
+    }
+
+    /**
+     * As {@link #summarize(SparkSession, String, long)}, only for the partitions {@code where}
+     * selects: a SQL condition on partition columns (blank for all).
+     */
+    public static Summary summarize(SparkSession spark, String path, long smallBelowBytes, String where) {
+        Snapshot snapshot = snapshot(spark, path);
+        StructType partitionSchema = snapshot.metadata().partitionSchema();
+        List<String> partitionColumns = List.of(partitionSchema.fieldNames());
+        Dataset<Row> files = snapshot.allFiles().toDF();
+        List<Column> keys = new ArrayList<>();
+        List<Column> projection = new ArrayList<>(List.of(col("size")));
+        for (int i = 0; i < partitionSchema.fields().length; i++) {
+            StructField f = partitionSchema.fields()[i];
+            Column value = col("partitionValues").getItem(f.name());
+            projection.add(value.as("_p" + i));
+            projection.add(value.cast(f.dataType()).as(f.name())); // typed, for `where`
+            keys.add(col("_p" + i));
+        }
+        files = files.select(projection.toArray(new Column[0]));
+        if (!where.isBlank()) {
+            files = files.where(where);
+        }
+        Dataset<Row> grouped = (keys.isEmpty() ? files.groupBy() : files.groupBy(keys.toArray(new Column[0])))
+                .agg(count(lit(1)).as("files"), sum(col("size")).as("bytes"),
+                        sum(when(col("size").lt(smallBelowBytes), 1).otherwise(0)).as("small"));
+        List<Partition> partitions = new ArrayList<>();
+        for (Row r : grouped.collectAsList()) {
+            long n = r.getLong(r.fieldIndex("files"));
+            if (n == 0) {
+                continue; // an empty table still yields one group
+            }
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < partitionColumns.size(); i++) {
+                values.add(r.isNullAt(i) ? null : r.getString(i));
+            }
+            partitions.add(new Partition(values, n, r.getLong(r.fieldIndex("bytes")), r.getLong(r.fieldIndex("small"))));
+        }
+        return new Summary(partitionColumns, partitions);
+    }
+
+    /** The table's Delta properties ({@code delta.checkpointInterval} …). */
+    public static Map<String, String> properties(SparkSession spark, String path) {
+        return Map.copyOf(JavaConverters.mapAsJavaMap(snapshot(spark, path).metadata().configuration()));
+    }
+
+    /** A SQL predicate selecting one partition, as OPTIMIZE's WHERE takes it. */
+    public static String predicate(List<String> columns, Partition partition) {
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String value = partition.values().get(i);
+            String column = "`" + columns.get(i) + "`";
+            terms.add(value == null || value.isEmpty() ? column + " IS NULL"
+                    : column + " = '" + value.replace("'", "''") + "'");
+        }
+        return terms.isEmpty() ? "true" : "(" + String.join(" AND ", terms) + ")";
+    }
+
+    private static Snapshot snapshot(SparkSession spark, String path) {
+        return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+    }
+}

@@ -1,0 +1,59 @@
+package io.medallion.jobs.cli;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.maintain.MaintainJob;
+import io.medallion.run.Job;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code medallion maintain}. */
+@Command(name = "maintain", mixinStandardHelpOptions = true,
+        description = {
+            "Keep the lake's tables healthy, as the spec's maintenance section says (defaults per layer).",
+            "",
+            "For each bronze, silver and gold table that exists: set the spec's Delta properties (log and",
+            "deleted-file retention, checkpoint interval, statistics columns); archive rows older than a declared",
+            "retention to Parquet and delete them from the table; OPTIMIZE the partitions that have more small",
+            "files (below half the target size) than the threshold, Z-ordered where declared; and VACUUM files",
+            "older than the VACUUM retention. Every figure goes to ops.runs: files and bytes before and after,",
+            "partitions compacted, rows archived and deleted, files and bytes vacuumed.",
+            "",
+            "--table takes LAYER.TABLE (e.g. silver.lineitem). --run-date sets the day retention counts back from."
+        })
+final class MaintainCommand extends SparkJobCommand {
+    @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--where", paramLabel = "CONDITION",
+            description = "Only compact partitions matching this SQL condition on partition columns, e.g. "
+                    + "\"_batch_date >= '2024-01-01'\".")
+    String where;
+
+    @Override
+    List<TableSpec> tables(PipelineSpec spec) {
+        selected(spec, jobOptions.tables);
+        return List.of();
+    }
+
+    @Override
+    Job job(PipelineSpec spec) {
+        return new MaintainJob(selected(spec, jobOptions.tables), dryRun, where);
+    }
+
+    /** The tables named with --table (as layer.table), or every table of the spec. */
+    static List<String> selected(PipelineSpec spec, List<String> names) {
+        List<String> all = MaintainJob.allTables(spec);
+        if (names.isEmpty()) {
+            return all;
+        }
+        for (String n : names) {
+            if (!all.contains(n)) {
+                throw new IllegalArgumentException("unknown table '" + n + "' in --table; name it by layer and table: "
+                        + String.join(", ", all));
+            }
+        }
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,76 @@
+package io.medallion.jobs.maintain;
+
+import io.delta.tables.DeltaOptimizeBuilder;
+import io.delta.tables.DeltaTable;
+import io.medallion.config.MaintenanceSpec;
+import io.medallion.lake.DeltaTables;
+import io.medallion.lake.TableFiles;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * OPTIMIZE of the partitions that have more small files than the table's threshold, by bin-packing
+ * or, where the spec declares {@code zorder_by}, by Z-order. A file is small below half the target
+ * size, which is also where Delta's OPTIMIZE starts to take it, so what OPTIMIZE leaves behind is
+ * not small again and a second run finds nothing to do.
+ */
+final class Compaction {
+    private Compaction() {
+    }
+
+    /** What a compaction did: the partitions it rewrote (as predicates) and Delta's figures. */
+    record Result(List<String> partitions, long filesAdded, long filesRemoved) {
+        static final Result NONE = new Result(List.of(), 0, 0);
+    }
+
+    static long smallBelow(MaintenanceSpec spec) {
+        return spec.targetFileSize() / 2;
+    }
+
+    /** The partitions due for compaction (more small files than the threshold), as OPTIMIZE predicates. */
+    static List<String> due(TableFiles.Summary files, MaintenanceSpec spec) {
+        return files.partitions().stream().filter(p -> p.smallFiles() > spec.smallFileThreshold())
+                .map(p -> TableFiles.predicate(files.partitionColumns(), p)).toList();
+    }
+
+    /**
+     * Compacts {@code partitions} of the table; {@code session} must be this table's own session,
+     * since the target size is a session setting.
+     */
+    static Result run(SparkSession session, String path, MaintenanceSpec spec, List<String> partitionColumns,
+                      List<String> partitions) {
+        if (partitions.isEmpty()) {
+            return Result.NONE;
+        }
+        session.conf().set("spark.databricks.delta.optimize.maxFileSize", spec.targetFileSize());
+        session.conf().set("spark.databricks.delta.optimize.minFileSize", smallBelow(spec));
+        DeltaOptimizeBuilder optimize = DeltaTable.forPath(session, path).optimize();
+        if (!partitionColumns.isEmpty()) {
+            optimize = optimize.where(String.join(" OR ", partitions));
+        }
+        if (spec.zorderBy().isEmpty()) {
+            optimize.executeCompaction();
+        } else {
+            optimize.executeZOrderBy(spec.zorderBy().toArray(new String[0]));
+        }
+        Map<String, String> m = DeltaTables.lastCommitMetrics(session, path, "OPTIMIZE");
+        return new Result(partitions, DeltaTables.metric(m, "numAddedFiles"), DeltaTables.metric(m, "numRemovedFiles"));
+    }
+
+    /** Whether {@code spec} can Z-order this table: not by a partition column, which Delta refuses. */
+    static Optional<String> problem(MaintenanceSpec spec, List<String> partitionColumns, List<String> columns) {
+        for (String c : spec.zorderBy()) {
+            if (partitionColumns.contains(c)) {
+                return Optional.of("zorder_by names partition column '" + c + "'; Z-order works within a partition, "
+                        + "so name other columns");
+            }
+            if (!columns.contains(c)) {
+                return Optional.of("zorder_by names '" + c + "', which the table does not have (columns: "
+                        + String.join(", ", columns) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,163 @@
+package io.medallion.jobs.maintain;
+
+import io.medallion.config.GoldModelSpec;
+import io.medallion.config.MaintenanceSpec;
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.LakePaths;
+import io.medallion.lake.TableFiles;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.PerTable;
+import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion maintain}: keeps each table healthy as its {@link MaintenanceSpec} says, in
+ * this order: the spec's Delta properties, row retention (archive, then delete), compaction or
+ * Z-order of the partitions with too many small files, and VACUUM. A healthy table costs a read
+ * of its Delta log state and a VACUUM dry run. Every figure goes to the ledger row of the table.
+ */
+public final class MaintainJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
+    // Table settings (target size, retention check) live in each table's own session, so two at once is safe.
+    private static final int PARALLELISM = 2;
+
+    private final List<String> tables;
+    private final boolean dryRun;
+    private final String where;
+
+    /**
+     * @param tables {@code layer.table} names, in the order to report them
+     * @param where a SQL condition on partition columns limiting compaction (blank for every partition)
+     */
+    public MaintainJob(List<String> tables, boolean dryRun, String where) {
+        this.tables = List.copyOf(tables);
+        this.dryRun = dryRun;
+        this.where = where == null ? "" : where;
+    }
+
+    /** Every bronze, silver and gold table of the spec, as {@code layer.table}. */
+    public static List<String> allTables(PipelineSpec spec) {
+        List<String> names = new ArrayList<>();
+        spec.tables().keySet().forEach(t -> names.add(LakePaths.BRONZE + "." + t));
+        spec.tables().keySet().forEach(t -> names.add(LakePaths.SILVER + "." + t));
+        spec.gold().keySet().forEach(m -> names.add(LakePaths.GOLD + "." + m));
+        return names;
+    }
+
+    @Override
+    public String name() {
+        return "maintain";
+    }
+
+    @Override
+    public List<String> targets(JobContext context) {
+        return tables;
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
+        return PerTable.each(tables, t -> t, PARALLELISM, table -> maintain(context, catalog, table));
+    }
+
+    private TableOutcome maintain(JobContext context, LakeCatalog catalog, String name) throws Exception {
+        TableOutcome.Builder outcome = TableOutcome.builder(name).metric("dry_run", dryRun);
+        if (!catalog.exists(name)) {
+            LOG.info("{}: does not exist yet; nothing to maintain", name);
+            return outcome.message("does not exist yet").build();
+        }
+        long start = System.nanoTime();
+        String layer = name.substring(0, name.indexOf('.'));
+        String table = name.substring(name.indexOf('.') + 1);
+        MaintenanceSpec spec = context.spec().maintenance(layer, table);
+        String path = catalog.path(name);
+        SparkSession session = context.spark().newSession();
+        DeltaTables.requirePartitioning(session, path, declaredPartitioning(context.spec(), layer, table));
+        List<String> columns = List.of(session.read().format("delta").load(path).columns());
+        TableFiles.Summary before = TableFiles.summarize(session, path, Compaction.smallBelow(spec));
+        Optional<String> zorderProblem = Compaction.problem(spec, before.partitionColumns(), columns);
+        if (zorderProblem.isPresent()) {
+            return outcome.status(TableStatus.FAILED).message(name + ": " + zorderProblem.get()).build();
+        }
+
+        Map<String, String> changed = changedProperties(TableFiles.properties(session, path), spec.tableProperties());
+        if (!changed.isEmpty() && !dryRun) {
+            List<String> settings = new ArrayList<>();
+            changed.forEach((k, v) -> settings.add("'" + k + "' = '" + v + "'"));
+            session.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + String.join(", ", settings) + ")");
+        }
+        outcome.metric("properties_set", String.join(",", changed.keySet()));
+
+        if (spec.retain().isPresent()) {
+            Archiver.Result r = Archiver.run(session, path, layer, table, spec.retain().get(), context.runDate(),
+                    dryRun);
+            LOG.info("{}: {} {} row(s) before {} to {}, {} {} row(s)", name, dryRun ? "would archive" : "archived",
+                    r.archived(), r.cutoff(), r.location(), dryRun ? "would delete" : "deleted", r.deleted());
+            outcome.metric("rows_archived", r.archived()).metric("rows_deleted", r.deleted())
+                    .metric("archive", r.location());
+        }
+
+        TableFiles.Summary candidates = where.isBlank() && spec.retain().isEmpty() ? before
+                : TableFiles.summarize(session, path, Compaction.smallBelow(spec), where);
+        List<String> due = Compaction.due(candidates, spec);
+        Compaction.Result compacted = dryRun ? Compaction.Result.NONE
+                : Compaction.run(session, path, spec, candidates.partitionColumns(), due);
+        TableFiles.Summary after = dryRun ? before : TableFiles.summarize(session, path, Compaction.smallBelow(spec));
+        Vacuum.Result vacuumed = Vacuum.run(session, path, spec, dryRun);
+
+        String how = spec.zorderBy().isEmpty() ? "compacted" : "Z-ordered by " + String.join(", ", spec.zorderBy());
+        LOG.info("{}: {} partition(s) {}{}: {} file(s) {} MB before, {} file(s) {} MB after; VACUUM {} {} file(s) "
+                        + "{} MB; in {} s", name, due.size(), dryRun ? "to be " : "", how, before.files(),
+                mb(before.bytes()), after.files(), mb(after.bytes()), dryRun ? "would remove" : "removed",
+                vacuumed.files(), mb(vacuumed.bytes()), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        return outcome.filesAdded(compacted.filesAdded()).filesRemoved(compacted.filesRemoved())
+                .metric("files_before", before.files()).metric("files_after", after.files())
+                .metric("bytes_before", before.bytes()).metric("bytes_after", after.bytes())
+                .metric("partitions_compacted", due.size()).metric("partitions", String.join(" OR ", due))
+                .metric("zorder_by", String.join(",", spec.zorderBy()))
+                .metric("vacuum_files_deleted", vacuumed.files()).metric("vacuum_bytes_freed", vacuumed.bytes())
+                .build();
+    }
+
+    /** The partitioning the spec gives the table: bronze by batch date, silver and gold as declared. */
+    static List<String> declaredPartitioning(PipelineSpec spec, String layer, String table) {
+        return switch (layer) {
+            case LakePaths.BRONZE -> List.of(BronzeColumns.BATCH_DATE);
+            case LakePaths.SILVER -> {
+                TableSpec t = spec.tables().get(table);
+                yield t.cdc().isPresent() ? List.of() : t.partitionBy();
+            }
+            default -> {
+                GoldModelSpec m = spec.gold().get(table);
+                yield m.partitionBy();
+            }
+        };
+    }
+
+    private static Map<String, String> changedProperties(Map<String, String> current, Map<String, String> wanted) {
+        Map<String, String> changed = new LinkedHashMap<>();
+        wanted.forEach((k, v) -> {
+            if (!v.equals(current.get(k))) {
+                changed.put(k, v);
+            }
+        });
+        return changed;
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f", bytes / 1e6);
+    }
+}
