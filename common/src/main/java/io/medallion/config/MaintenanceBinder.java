@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * </pre>
  */
 final class MaintenanceBinder {
-    static final String[] SETTINGS = {"target_file_size", "small_file_threshold", "zorder_by", "vacuum_retention",
+    static final String[] SETTINGS = {"target_file_size", "small_file_threshold", "zorder_by", "cluster_by",
+            "vacuum_retention",
             "vacuum_below_safety_minimum", "deleted_file_retention", "log_retention", "checkpoint_interval",
             "stats_columns", "retain"};
     private static final List<String> LAYERS = List.of("bronze", "silver", "gold");
@@ -105,10 +106,16 @@ final class MaintenanceBinder {
                     + " Raise vacuum_retention, or set vacuum_below_safety_minimum: true if no job can run during"
                     + " maintain");
         }
+        if (!spec.zorderBy().isEmpty() && !spec.clusterBy().isEmpty()) {
+            SpecNode where = tableNode != null && tableNode.has("cluster_by") ? tableNode : layerNode;
+            throw where.error("cluster_by", table + " declares both zorder_by and cluster_by; liquid clustering "
+                    + "(cluster_by) replaces Z-order, so keep one of them");
+        }
         if (columns.isEmpty()) {
             return; // gold: checked by maintain against the table itself
         }
         List<String> named = new ArrayList<>(spec.zorderBy());
+        named.addAll(spec.clusterBy());
         named.addAll(spec.statsColumns());
         spec.retain().ifPresent(r -> named.add(r.column()));
         for (String column : named) {
@@ -125,6 +132,7 @@ final class MaintenanceBinder {
         long targetFileSize = 128 * MB;
         int smallFileThreshold = 4;
         List<String> zorderBy = List.of();
+        List<String> clusterBy = List.of();
         long vacuumRetentionHours = 7 * 24;
         boolean vacuumBelowSafetyMinimum;
         long deletedFileRetentionHours = 7 * 24;
@@ -154,6 +162,9 @@ final class MaintenanceBinder {
             if (node.has("zorder_by")) {
                 zorderBy = node.strings("zorder_by");
             }
+            if (node.has("cluster_by")) {
+                clusterBy = node.strings("cluster_by");
+            }
             if (node.has("vacuum_retention")) {
                 vacuumRetentionHours = hours(node.get("vacuum_retention"));
             }
@@ -181,7 +192,7 @@ final class MaintenanceBinder {
         }
 
         MaintenanceSpec build() {
-            return new MaintenanceSpec(targetFileSize, smallFileThreshold, zorderBy, vacuumRetentionHours,
+            return new MaintenanceSpec(targetFileSize, smallFileThreshold, zorderBy, clusterBy, vacuumRetentionHours,
                     vacuumBelowSafetyMinimum, deletedFileRetentionHours, logRetentionHours, checkpointInterval,
                     statsColumns, retain);
         }

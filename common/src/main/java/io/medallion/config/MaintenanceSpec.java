@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param targetFileSize the size OPTIMIZE packs files towards, in bytes; smaller files are "small"
  * @param smallFileThreshold a partition is compacted only when it has more small files than this
  * @param zorderBy columns to Z-order by when compacting; empty for plain bin-packing
+ * @param clusterBy Delta liquid clustering columns (an unpartitioned table); compaction then clusters
  * @param vacuumRetentionHours VACUUM removes unreferenced files older than this
  * @param vacuumBelowSafetyMinimum whether a VACUUM retention below {@code deletedFileRetentionHours} is allowed
  * @param deletedFileRetentionHours Delta's {@code delta.deletedFileRetentionDuration}, its VACUUM safety minimum
@@ -20,11 +21,12 @@ import java.util.Optional;
  * @param statsColumns Delta's {@code delta.dataSkippingStatsColumns}; empty for Delta's default (first 32 columns)
  */
 public record MaintenanceSpec(long targetFileSize, int smallFileThreshold, List<String> zorderBy,
-                              long vacuumRetentionHours, boolean vacuumBelowSafetyMinimum,
+                              List<String> clusterBy, long vacuumRetentionHours, boolean vacuumBelowSafetyMinimum,
                               long deletedFileRetentionHours, long logRetentionHours, int checkpointInterval,
                               List<String> statsColumns, Optional<RetentionSpec> retain) {
     public MaintenanceSpec {
         zorderBy = List.copyOf(zorderBy);
+        clusterBy = List.copyOf(clusterBy);
         statsColumns = List.copyOf(statsColumns);
     }
 

@@ -52,28 +52,54 @@ public final class PipelineSpecLoader {
         return new PipelineSpecLoader(System.getenv(), Path.of(""));
     }
 
+    /**
+     * @param env overlay names or paths, comma-separated, merged over the spec in that order (a later
+     *            overlay wins), e.g. {@code local,s3}; blank for none
+     */
     public PipelineSpec load(Path pipelineFile, String env) {
+        Resolved resolved = resolve(pipelineFile, env);
+        return bind(new SpecNode(resolved.origin(), "", resolved.root()), pipelineFile.toString());
+    }
+
+    /**
+     * The spec's text as the jobs see it: overlays merged and the environment substituted, not
+     * validated ({@link #load} does that). Secrets are in the clear; {@link Secrets#masked} before
+     * printing it.
+     */
+    public JsonNode effective(Path pipelineFile, String env) {
+        return resolve(pipelineFile, env).root();
+    }
+
+    private record Resolved(JsonNode root, Function<String, String> origin) {
+    }
+
+    private Resolved resolve(Path pipelineFile, String env) {
         String pipelineLabel = pipelineFile.toString();
         JsonNode root = read(pipelineFile, pipelineLabel);
         Map<String, String> overlayPaths = new HashMap<>();
-        if (env != null && !env.isBlank()) {
-            Path overlayFile = overlayFile(pipelineFile, env);
-            if (!Files.isRegularFile(overlayFile)) {
-                throw new SpecException(overlayFile.toString(), "",
-                        "env overlay '" + env + "' not found (--env takes a name under "
-                                + overlayFile.getParent() + " or a path to a .yaml file)");
-            }
-            JsonNode overlay = read(overlayFile, overlayFile.toString());
-            if (!overlay.isNull() && !overlay.isMissingNode()) {
-                if (!overlay.isObject()) {
-                    throw new SpecException(overlayFile.toString(), "", "an overlay must be a mapping of keys");
-                }
-                merge((ObjectNode) root, (ObjectNode) overlay, "", overlayFile.toString(), overlayPaths);
+        for (String name : env == null ? new String[0] : env.split(",")) {
+            if (!name.isBlank() && root instanceof ObjectNode object) {
+                mergeOverlay(object, overlayFile(pipelineFile, name.strip()), name.strip(), overlayPaths);
             }
         }
         Function<String, String> origin = path -> originOf(path, overlayPaths, pipelineLabel);
         substitute(root, "", origin);
-        return bind(new SpecNode(origin, "", root), pipelineLabel);
+        return new Resolved(root, origin);
+    }
+
+    private void mergeOverlay(ObjectNode root, Path overlayFile, String env, Map<String, String> overlayPaths) {
+        if (!Files.isRegularFile(overlayFile)) {
+            throw new SpecException(overlayFile.toString(), "",
+                    "env overlay '" + env + "' not found (--env takes names under " + overlayFile.getParent()
+                            + " or paths to .yaml files, comma-separated)");
+        }
+        JsonNode overlay = read(overlayFile, overlayFile.toString());
+        if (!overlay.isNull() && !overlay.isMissingNode()) {
+            if (!overlay.isObject()) {
+                throw new SpecException(overlayFile.toString(), "", "an overlay must be a mapping of keys");
+            }
+            merge(root, (ObjectNode) overlay, "", overlayFile.toString(), overlayPaths);
+        }
     }
 
     static Path overlayFile(Path pipelineFile, String env) {

@@ -97,6 +97,12 @@ public final class TableFiles {
         return new Summary(partitionColumns, partitions);
     }
 
+    /** The table's liquid clustering columns; empty when it is not clustered. */
+    public static List<String> clusteringColumns(SparkSession spark, String path) {
+        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").select("clusteringColumns").first();
+        return detail.isNullAt(0) ? List.of() : List.copyOf(detail.<String>getList(0));
+    }
+
     /** The table's Delta properties ({@code delta.checkpointInterval} …). */
     public static Map<String, String> properties(SparkSession spark, String path) {
         return Map.copyOf(JavaConverters.mapAsJavaMap(snapshot(spark, path).metadata().configuration()));

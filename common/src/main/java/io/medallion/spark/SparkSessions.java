@@ -59,12 +59,20 @@ public final class SparkSessions {
     }
 
     /**
+     * Every setting a job's session starts with: the profile's, then the spec's, then the command line's.
+     *
      * @param overrides {@code --conf k=v} from the command line; they win over the spec's conf
      */
-    public static SparkSession create(SparkSpec spec, String appName, Map<String, String> overrides) {
+    public static Map<String, String> settings(SparkSpec spec, Map<String, String> overrides) {
         Map<String, String> conf = profileSettings(spec.profile());
         conf.putAll(spec.conf());
         conf.putAll(overrides);
+        return conf;
+    }
+
+    /** @see #settings */
+    public static SparkSession create(SparkSpec spec, String appName, Map<String, String> overrides) {
+        Map<String, String> conf = settings(spec, overrides);
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         conf.forEach(builder::config);
         return builder.getOrCreate();

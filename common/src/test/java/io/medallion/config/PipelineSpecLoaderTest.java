@@ -174,6 +174,21 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void overlaysApplyInTheOrderGivenAndTheLaterWins() throws IOException {
+        Path spec = write("conf/pipelines/shop.yaml", VALID);
+        write("conf/env/laptop.yaml", "spark: {profile: local, conf: {a: laptop, b: laptop}}\n");
+        write("conf/env/store.yaml", "spark: {conf: {b: store}}\nstorage: {lake_root: s3a://b/lake}\n");
+        PipelineSpec both = new PipelineSpecLoader(Map.of(), dir).load(spec, "laptop, store");
+        assertThat(both.spark().profile()).isEqualTo(SparkProfile.LOCAL);
+        assertThat(both.spark().conf()).containsEntry("a", "laptop").containsEntry("b", "store");
+        assertThat(both.storage().lakeRoot()).isEqualTo("s3a://b/lake");
+        assertThat(new PipelineSpecLoader(Map.of(), dir).load(spec, "store,laptop").spark().conf())
+                .containsEntry("b", "laptop");
+        assertThatThrownBy(() -> new PipelineSpecLoader(Map.of(), dir).load(spec, "laptop,stor"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("env overlay 'stor' not found");
+    }
+
+    @Test
     void thePiiSaltComesFromTheEnvironmentWithAnOverlayDefault() throws IOException {
         Path spec = write("conf/pipelines/shop.yaml", VALID + "privacy: {pii_salt: \"${SALT:-}\"}\n");
         write("conf/env/dev.yaml", "privacy: {pii_salt: \"${SALT:-dev-only}\"}\n");
@@ -295,6 +310,30 @@ class PipelineSpecLoaderTest {
                 Arguments.of("unknown severity", WITH_QUALITY.replace("severity: warning", "severity: fatal"),
                         "quality.silver.orders[1].severity", "'fatal' is not one of: error, warning"),
                 Arguments.of("unknown top-level key", VALID + "extras: 1\n", "extras", "unknown key 'extras'"),
+                Arguments.of("VACUUM below Delta's safety minimum", VALID
+                        + "maintenance: {silver.orders: {vacuum_retention: 24h}}\n",
+                        "maintenance.silver.orders.vacuum_retention", "below Delta's safety minimum of 168 hours "
+                                + "(deleted_file_retention)"),
+                Arguments.of("VACUUM below a layer's minimum", VALID
+                        + "maintenance: {bronze: {vacuum_retention: 2d, deleted_file_retention: 3d}}\n",
+                        "maintenance.bronze.vacuum_retention", "set vacuum_below_safety_minimum: true"),
+                Arguments.of("maintenance of an unknown table", VALID + "maintenance: {silver.order: {}}\n",
+                        "maintenance.silver.order", "valid: bronze.orders, silver.orders"),
+                Arguments.of("a size without a unit", VALID + "maintenance: {silver: {target_file_size: 128}}\n",
+                        "maintenance.silver.target_file_size", "expected a size such as 64MB or 1GB"),
+                Arguments.of("retention in hours", VALID
+                        + "maintenance: {silver.orders: {retain: {column: placed, keep: 36h}}}\n",
+                        "maintenance.silver.orders.retain.keep", "whole days"),
+                Arguments.of("Z-order by an unknown column", VALID + "maintenance: {silver.orders: {zorder_by: [amt]}}\n",
+                        "maintenance.silver.orders", "'amt' is not a column of silver.orders"),
+                Arguments.of("Z-order and liquid clustering at once", VALID
+                        + "maintenance: {silver.orders: {zorder_by: [placed], cluster_by: [id]}}\n",
+                        "maintenance.silver.orders.cluster_by", "keep one of them"),
+                Arguments.of("clustering by an unknown column", VALID
+                        + "maintenance: {silver.orders: {cluster_by: [amt]}}\n",
+                        "maintenance.silver.orders", "'amt' is not a column of silver.orders"),
+                Arguments.of("unknown maintenance setting", VALID + "maintenance: {silver: {optimise: true}}\n",
+                        "maintenance.silver.optimise", "unknown key 'optimise'"),
                 Arguments.of("typo in a table key", VALID.replace("latest_by:", "latestby:"),
                         "tables.orders.latestby", "unknown key 'latestby'"),
                 Arguments.of("missing storage", VALID.replaceAll("(?s)storage:.*?tables:", "tables:"),
@@ -373,6 +412,36 @@ class PipelineSpecLoaderTest {
                     assertThat(e.problem()).contains(problem);
                     assertThat(e.getMessage()).startsWith(e.file() + ": ");
                 });
+    }
+
+    @Test
+    void maintenanceLayersTheDefaultsTheLayerAndTheTable() throws IOException {
+        PipelineSpec spec = load(VALID + """
+                maintenance:
+                  archive_root: /cold/archive
+                  silver: {target_file_size: 256MB, small_file_threshold: 6}
+                  silver.orders:
+                    zorder_by: [placed]
+                    retain: {column: placed, keep: 90d}
+                    vacuum_retention: 0h
+                    vacuum_below_safety_minimum: true
+                """, Map.of());
+        MaintenanceSpec orders = spec.maintenance("silver", "orders");
+        assertThat(orders.targetFileSize()).isEqualTo(256L * 1024 * 1024);
+        assertThat(orders.smallFileThreshold()).isEqualTo(6);
+        assertThat(orders.zorderBy()).containsExactly("placed");
+        assertThat(orders.clusterBy()).isEmpty();
+        assertThat(orders.retain()).contains(new RetentionSpec("placed", 90, "/cold/archive"));
+        assertThat(orders.vacuumRetentionHours()).isZero();
+        MaintenanceSpec bronze = spec.maintenance("bronze", "orders");
+        assertThat(bronze.targetFileSize()).isEqualTo(128L * 1024 * 1024);
+        assertThat(bronze.smallFileThreshold()).isEqualTo(8);
+        assertThat(bronze.vacuumRetentionHours()).isEqualTo(168);
+        assertThat(bronze.tableProperties()).containsEntry("delta.deletedFileRetentionDuration", "interval 168 hours")
+                .containsEntry("delta.logRetentionDuration", "interval 720 hours")
+                .containsEntry("delta.checkpointInterval", "10");
+        assertThat(spec.maintenanceDeclared()).isTrue();
+        assertThat(load(VALID, Map.of()).maintenanceDeclared()).isFalse();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.medallion.jobs;
 
 import io.medallion.jobs.cli.MedallionCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** The entry point for the launcher and for {@code spark-submit --class io.medallion.jobs.Main}. */
@@ -10,7 +11,12 @@ public final class Main {
 
     public static void main(String[] args) {
         configureLogging(args);
-        System.exit(MedallionCommand.commandLine().execute(args));
+        CommandLine cmd = MedallionCommand.commandLine();
+        // Standard output is the commands' own (sql --json lines, pipeline stage lines, YAML):
+        // what libraries print there (Delta's VACUUM, Deequ's profiler) goes to standard error.
+        cmd.setOut(new PrintWriter(System.out, true));
+        System.setOut(System.err);
+        System.exit(cmd.execute(args));
     }
 
     /**

@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {
             "Run bronze -> silver -> quality -> gold -> quality for one run date, or a range of dates, in one",
-            "Spark session (a quality stage runs when the spec declares constraints on that layer).",
+            "Spark session (a quality stage runs when the spec declares constraints on that layer), then",
+            "maintain once when the spec has a maintenance section.",
             "",
             "Runs the stages in order (gold when the spec declares models), stops at the first stage that does",
             "not succeed and exits with that stage's code. With --from and --to, runs every date of the range",
-            "in order (a backfill).",
+            "in order (a backfill), and maintain after the last.",
             "Each stage writes its own ledger rows, as when run alone."
         })
 final class PipelineCommand implements Callable<Integer> {

@@ -11,9 +11,9 @@ public final class SpecOptions {
             description = "The pipeline spec (default: ${DEFAULT-VALUE}).")
     Path pipeline;
 
-    @Option(names = "--env", paramLabel = "NAME", defaultValue = PipelineSpecLoader.DEFAULT_ENV,
-            description = {"Env overlay merged over the spec: conf/env/NAME.yaml, or a path to a .yaml file",
-                "(default: ${DEFAULT-VALUE}; e.g. cluster)."})
+    @Option(names = "--env", paramLabel = "NAME[,NAME]", defaultValue = PipelineSpecLoader.DEFAULT_ENV,
+            description = {"Env overlays merged over the spec in order: conf/env/NAME.yaml, or paths to .yaml files",
+                "(default: ${DEFAULT-VALUE}; e.g. cluster, or local,s3 for local Spark with the lake on S3)."})
     String env;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",

@@ -12,7 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * The rows of a table that changed between two versions, from Delta's change feed: inserted and
  * deleted rows, and both images of an updated row (the old one may sit in another partition).
  * They are written to a scratch folder so a catalog view can stand in for the table (a view in
- * the catalog may not read a table-valued function); {@link #close} removes the folder.
+ * the catalog may not read a table-valued function); {@link #close} removes the folder. The
+ * scratch copy is a Delta table, not plain Parquet: Delta writes its files in place, where a
+ * Parquet write commits by renaming folders, which on S3 is a copy and a delete of every file.
  */
 final class ChangedRows implements AutoCloseable {
     private final SparkSession spark;
@@ -32,10 +34,10 @@ final class ChangedRows implements AutoCloseable {
                 .option("startingVersion", from).option("endingVersion", to).load(catalog.path(table))
                 .drop("_change_type", "_commit_version", "_commit_timestamp");
         String path = scratch + "/" + table;
-        changes.write().mode("overwrite").parquet(path);
-        catalog.define(table, "SELECT * FROM parquet.`" + path + "`");
-        // Parquet footers hold the row counts, so this reads no data.
-        return spark.read().parquet(path).count();
+        changes.write().format("delta").mode("overwrite").save(path);
+        catalog.define(table, "SELECT * FROM delta.`" + path + "`");
+        // The Delta log holds the row counts, so this reads no data.
+        return spark.read().format("delta").load(path).count();
     }
 
     @Override

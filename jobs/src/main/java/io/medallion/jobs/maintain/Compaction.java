@@ -12,7 +12,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * OPTIMIZE of the partitions that have more small files than the table's threshold, by bin-packing
- * or, where the spec declares {@code zorder_by}, by Z-order. A file is small below half the target
+ * or, where the spec declares {@code zorder_by}, by Z-order (on a table with liquid clustering,
+ * Delta's OPTIMIZE clusters by the table's clustering columns instead). A file is small below half the target
  * size, which is also where Delta's OPTIMIZE starts to take it, so what OPTIMIZE leaves behind is
  * not small again and a second run finds nothing to do.
  */
@@ -59,8 +60,21 @@ final class Compaction {
         return new Result(partitions, DeltaTables.metric(m, "numAddedFiles"), DeltaTables.metric(m, "numRemovedFiles"));
     }
 
-    /** Whether {@code spec} can Z-order this table: not by a partition column, which Delta refuses. */
+    /**
+     * Whether {@code spec} can Z-order or cluster this table: not by a partition column, and not
+     * cluster a partitioned table, which Delta refuses.
+     */
     static Optional<String> problem(MaintenanceSpec spec, List<String> partitionColumns, List<String> columns) {
+        if (!spec.clusterBy().isEmpty() && !partitionColumns.isEmpty()) {
+            return Optional.of("cluster_by needs an unpartitioned table (liquid clustering replaces partitioning); "
+                    + "the table is partitioned by " + String.join(", ", partitionColumns));
+        }
+        for (String c : spec.clusterBy()) {
+            if (!columns.contains(c)) {
+                return Optional.of("cluster_by names '" + c + "', which the table does not have (columns: "
+                        + String.join(", ", columns) + ")");
+            }
+        }
         for (String c : spec.zorderBy()) {
             if (partitionColumns.contains(c)) {
                 return Optional.of("zorder_by names partition column '" + c + "'; Z-order works within a partition, "

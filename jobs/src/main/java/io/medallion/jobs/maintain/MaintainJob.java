@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code medallion maintain}: keeps each table healthy as its {@link MaintenanceSpec} says, in
- * this order: the spec's Delta properties, row retention (archive, then delete), compaction or
- * Z-order of the partitions with too many small files, and VACUUM. A healthy table costs a read
+ * this order: the spec's Delta properties, row retention (archive, then delete), the liquid
+ * clustering columns, compaction (Z-ordered or clustered where declared) of the partitions with
+ * too many small files, and VACUUM. A healthy table costs a read
  * of its Delta log state and a VACUUM dry run. Every figure goes to the ledger row of the table.
  */
 public final class MaintainJob implements Job {
@@ -110,15 +111,30 @@ public final class MaintainJob implements Job {
                     .metric("archive", r.location());
         }
 
+        boolean reclustered = false;
+        if (!spec.clusterBy().isEmpty()) {
+            List<String> current = TableFiles.clusteringColumns(session, path);
+            reclustered = !current.equals(spec.clusterBy());
+            if (reclustered && !dryRun) {
+                LOG.info("{}: liquid clustering by {} (was {})", name, spec.clusterBy(),
+                        current.isEmpty() ? "none" : current);
+                session.sql("ALTER TABLE delta.`" + path + "` CLUSTER BY (`" + String.join("`, `", spec.clusterBy())
+                        + "`)");
+            }
+        }
+
         TableFiles.Summary candidates = where.isBlank() && spec.retain().isEmpty() ? before
                 : TableFiles.summarize(session, path, Compaction.smallBelow(spec), where);
-        List<String> due = Compaction.due(candidates, spec);
+        // New clustering columns: cluster the whole table now, not only once it has small files.
+        List<String> due = reclustered && !candidates.partitions().isEmpty() ? List.of("true")
+                : Compaction.due(candidates, spec);
         Compaction.Result compacted = dryRun ? Compaction.Result.NONE
                 : Compaction.run(session, path, spec, candidates.partitionColumns(), due);
         TableFiles.Summary after = dryRun ? before : TableFiles.summarize(session, path, Compaction.smallBelow(spec));
         Vacuum.Result vacuumed = Vacuum.run(session, path, spec, dryRun);
 
-        String how = spec.zorderBy().isEmpty() ? "compacted" : "Z-ordered by " + String.join(", ", spec.zorderBy());
+        String how = !spec.clusterBy().isEmpty() ? "clustered by " + String.join(", ", spec.clusterBy())
+                : spec.zorderBy().isEmpty() ? "compacted" : "Z-ordered by " + String.join(", ", spec.zorderBy());
         LOG.info("{}: {} partition(s) {}{}: {} file(s) {} MB before, {} file(s) {} MB after; VACUUM {} {} file(s) "
                         + "{} MB; in {} s", name, due.size(), dryRun ? "to be " : "", how, before.files(),
                 mb(before.bytes()), after.files(), mb(after.bytes()), dryRun ? "would remove" : "removed",
@@ -128,6 +144,7 @@ public final class MaintainJob implements Job {
                 .metric("bytes_before", before.bytes()).metric("bytes_after", after.bytes())
                 .metric("partitions_compacted", due.size()).metric("partitions", String.join(" OR ", due))
                 .metric("zorder_by", String.join(",", spec.zorderBy()))
+                .metric("cluster_by", String.join(",", spec.clusterBy()))
                 .metric("vacuum_files_deleted", vacuumed.files()).metric("vacuum_bytes_freed", vacuumed.bytes())
                 .build();
     }

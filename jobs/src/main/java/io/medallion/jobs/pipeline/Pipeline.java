@@ -4,6 +4,7 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.jobs.gold.GoldJob;
+import io.medallion.jobs.maintain.MaintainJob;
 import io.medallion.jobs.silver.SilverMergeJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stages in order, bronze -> silver -> quality -> gold -> quality, for each run date in turn,
- * in one Spark session.
- * The first stage that does not exit 0 stops the pipeline and its exit code is the pipeline's.
+ * then maintain once for the last date when the spec has a maintenance section, in one Spark
+ * session. The first stage that does not exit 0 stops the pipeline and its exit code is the
+ * pipeline's.
  */
 public final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -70,18 +72,44 @@ public final class Pipeline {
         }
     }
 
+    /**
+     * Maintenance, when the spec declares it: of the tables this pipeline writes. It runs once after
+     * the last date, not per date: it is about the tables' files, and a backfill of many dates
+     * would otherwise compact and vacuum after each of them.
+     */
+    public List<Job> finalStages() {
+        if (!spec.maintenanceDeclared()) {
+            return List.of();
+        }
+        List<String> written = new ArrayList<>();
+        for (String table : MaintainJob.allTables(spec)) {
+            String name = table.substring(table.indexOf('.') + 1);
+            if (table.startsWith(LakePaths.GOLD + ".") || tables.stream().anyMatch(t -> t.name().equals(name))) {
+                written.add(table);
+            }
+        }
+        return List.of(new MaintainJob(written, false, ""));
+    }
+
     /** @return 0, or the exit code of the first stage that failed */
     public int run(SparkSession spark, List<LocalDate> runDates, Consumer<StageResult> onStage) {
         for (LocalDate date : runDates) {
-            for (Job stage : stages()) {
-                long start = System.nanoTime();
-                int exit = runner.runIn(spark, stage, tables, date);
-                StageResult result = new StageResult(date, stage.stage(), exit, (System.nanoTime() - start) / 1_000_000);
-                onStage.accept(result);
-                if (exit != ExitCode.OK) {
-                    LOG.error("pipeline stopped: {} for {} exited {}", stage.name(), date, exit);
-                    return exit;
-                }
+            int exit = runStages(spark, stages(), date, onStage);
+            if (exit != ExitCode.OK) {
+                return exit;
+            }
+        }
+        return runStages(spark, finalStages(), runDates.get(runDates.size() - 1), onStage);
+    }
+
+    private int runStages(SparkSession spark, List<Job> stages, LocalDate date, Consumer<StageResult> onStage) {
+        for (Job stage : stages) {
+            long start = System.nanoTime();
+            int exit = runner.runIn(spark, stage, tables, date);
+            onStage.accept(new StageResult(date, stage.stage(), exit, (System.nanoTime() - start) / 1_000_000));
+            if (exit != ExitCode.OK) {
+                LOG.error("pipeline stopped: {} for {} exited {}", stage.name(), date, exit);
+                return exit;
             }
         }
         return ExitCode.OK;

@@ -98,16 +98,10 @@ final class DeequChecks {
 
     /** Profiles {@code data} and returns Deequ's extended constraint suggestions, column by column. */
     static List<Suggestion> suggest(Dataset<Row> data) {
-        ConstraintSuggestionResult result;
-        // Deequ's profiler prints notes ("Unable to map type DateType") on standard output, which
-        // is where the suggested YAML goes; send them to standard error instead.
-        java.io.PrintStream stdout = System.out;
-        System.setOut(System.err);
-        try {
-            result = ConstraintSuggestionRunner.apply().onData(data).addConstraintRules(Rules.EXTENDED()).run();
-        } finally {
-            System.setOut(stdout);
-        }
+        // Deequ's profiler prints notes ("Unable to map type DateType") on System.out; Main sends
+        // those to standard error, so standard output keeps only the suggested YAML.
+        ConstraintSuggestionResult result =
+                ConstraintSuggestionRunner.apply().onData(data).addConstraintRules(Rules.EXTENDED()).run();
         List<Suggestion> suggestions = new ArrayList<>();
         JavaConverters.mapAsJavaMap(result.constraintSuggestions()).forEach((column, list) -> {
             for (ConstraintSuggestion s : JavaConverters.seqAsJavaList(list)) {

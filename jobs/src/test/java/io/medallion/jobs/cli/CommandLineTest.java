@@ -78,6 +78,18 @@ class CommandLineTest {
     }
 
     @Test
+    void configPrintsTheEffectiveSpecWithSecretsMaskedAndStartsNoSpark() {
+        assertThat(run("config", "--pipeline", spec(), "--env", "local", "--conf", "spark.hadoop.fs.s3a.secret.key=x1y2z3"))
+                .isZero();
+        assertThat(out.toString()).contains("pipeline: tpch", "pii_salt: '*****'", "spark.master = local[",
+                "spark.sql.shuffle.partitions = ", "spark.hadoop.fs.s3a.secret.key = *****", "lake_root: ")
+                .doesNotContain("medallion-local-salt", "x1y2z3");
+        assertThat(run("config", "--pipeline", spec(), "--env", "local,nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("env overlay 'nope' not found");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void anInvalidSpecExitsTwoNamingFileAndKey() throws IOException {
         Path bad = dir.resolve("conf/pipelines/bad.yaml");
         Files.createDirectories(bad.getParent());

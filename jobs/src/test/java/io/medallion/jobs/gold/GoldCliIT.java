@@ -90,6 +90,7 @@ class GoldCliIT {
                 expected.add(date + " " + stage);
             }
         }
+        expected.add("2024-01-03 maintain");
         assertThat(stages).isEqualTo(expected);
         for (String m : MODELS) {
             assertThat(gold(m).count()).as(m).isPositive();

@@ -62,12 +62,13 @@ class MaintainJobTest {
                 + dir.resolve("landing") + "}\ntables:\n"
                 + table.formatted("packed", "packed").replace("    key: [id]", "    key: [id]\n    partition_by: [day]")
                 + table.formatted("zordered", "zordered") + table.formatted("vacuumed", "vacuumed")
-                + table.formatted("retained", "retained") + """
+                + table.formatted("retained", "retained") + table.formatted("clustered", "clustered") + """
                 maintenance:
                   silver: {target_file_size: 256KB, small_file_threshold: 2}
                   silver.zordered: {zorder_by: [k], target_file_size: 1MB}
                   silver.vacuumed: {vacuum_retention: 0h, vacuum_below_safety_minimum: true}
                   silver.retained: {retain: {column: day, keep: 30d}}
+                  silver.clustered: {cluster_by: [k], target_file_size: 1MB}
                 """);
         spec = new PipelineSpecLoader(Map.of(), dir).load(file, "local");
     }
@@ -153,6 +154,25 @@ class MaintainJobTest {
         assertThat(ordered.files()).isLessThan(files);
         assertThat(fingerprint(spark.read().format("delta").load(path))).isEqualTo(before);
         assertThat(lastLedgerMetrics("zordered")).containsEntry("zorder_by", "k");
+    }
+
+    @Test
+    void liquidClusteringIsDeclaredOnTheTableAndOptimizeClustersIt() {
+        String path = writeInAppends("clustered", 12, 4000);
+        Row before = fingerprint(spark.read().format("delta").load(path));
+        assertThat(selectiveQuery(path).files()).as("every append holds every k").isEqualTo(12);
+
+        assertThat(maintain("clustered", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(TableFiles.clusteringColumns(spark, path)).containsExactly("k");
+        assertThat(fingerprint(spark.read().format("delta").load(path))).isEqualTo(before);
+        long files = TableFiles.summarize(spark, path, 1).files();
+        assertThat(files).isLessThan(12);
+        assertThat(selectiveQuery(path).files()).as("clustered by k").isLessThan(files).isLessThanOrEqualTo(3);
+        assertThat(lastLedgerMetrics("clustered")).containsEntry("cluster_by", "k")
+                .containsEntry("files_before", "12").containsEntry("files_after", String.valueOf(files));
+
+        assertThat(maintain("clustered", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("clustered")).containsEntry("partitions_compacted", "0");
     }
 
     @Test

@@ -1,0 +1,71 @@
+package io.medallion.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.PipelineSpecLoader;
+import io.medallion.config.Secrets;
+import io.medallion.config.SpecException;
+import io.medallion.run.ExitCode;
+import io.medallion.spark.SparkSessions;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code medallion config}: the spec as the jobs would see it, secrets masked. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = {
+            "Print the effective pipeline spec (overlays merged, environment substituted) and the Spark",
+            "settings a job would start with, then exit. Validates like every job; starts no Spark.",
+            "",
+            "Values of secret settings (names with secret, password, token, access key or salt) are",
+            "printed as " + Secrets.MASK + ", so the output is safe to paste into a ticket. Example:",
+            "  medallion config --env local,s3"
+        })
+final class ConfigCommand implements Callable<Integer> {
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A Spark setting, as a job would take it (repeatable).")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = command.commandLine().getOut();
+        PipelineSpec spec;
+        try {
+            spec = specOptions.load();
+        } catch (SpecException e) {
+            command.commandLine().getErr().println("medallion config: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+        out.println("# " + specOptions.resolvedPipeline() + " with --env " + specOptions.env
+                + " (secrets masked)");
+        out.print(yaml.writeValueAsString(Secrets.masked(
+                PipelineSpecLoader.fromProcess().effective(specOptions.resolvedPipeline(), specOptions.env))));
+        out.println();
+        out.println("# resolved storage");
+        out.println("lake_root: " + spec.storage().lakeRoot());
+        out.println("landing_root: " + spec.storage().landingRoot());
+        out.println();
+        out.println("# Spark settings a job starts with: the " + spec.spark().profile().name().toLowerCase(Locale.ROOT)
+                + " profile's, then the spec's spark.conf, then --conf");
+        Secrets.masked(SparkSessions.settings(spec.spark(), sparkConf)).forEach((k, v) -> out.println(k + " = " + v));
+        out.flush();
+        return ExitCode.OK;
+    }
+}

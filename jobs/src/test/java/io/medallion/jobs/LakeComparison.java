@@ -1,0 +1,85 @@
+package io.medallion.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.substring_index;
+
+import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.LakePaths;
+import io.medallion.testing.TestSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Compares the data tables (bronze, silver, gold) of two lakes built from the same landing data,
+ * row for row. Columns that name the run (run ids, timestamps) differ by nature and are left
+ * out; a landing file's path is compared from its table folder on, since the roots differ.
+ * {@code deploy/standalone/run-tpch.sh} runs it as a program: {@code LakeComparison LAKE_A LAKE_B}
+ * prints the differences and exits 1 when there are any.
+ */
+public final class LakeComparison {
+    private LakeComparison() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: LakeComparison LAKE_ROOT_A LAKE_ROOT_B");
+            System.exit(2);
+        }
+        SparkSession spark = TestSpark.session();
+        List<String> tables = dataTables(spark, args[0]);
+        Map<String, String> differences = differences(spark, args[0], args[1]);
+        spark.stop();
+        differences.forEach((table, what) -> System.out.println("different: " + table + ": " + what));
+        System.out.println(differences.isEmpty() ? "the " + tables.size() + " tables are equal: " + tables
+                : differences.size() + " table(s) differ");
+        System.exit(differences.isEmpty() ? 0 : 1);
+    }
+
+    /** Per table, how many rows one lake has that the other has not (both ways); empty when equal. */
+    public static Map<String, String> differences(SparkSession spark, String rootA, String rootB) {
+        List<String> tablesA = dataTables(spark, rootA);
+        List<String> tablesB = dataTables(spark, rootB);
+        Map<String, String> differences = new TreeMap<>();
+        if (!tablesA.equals(tablesB)) {
+            differences.put("(tables)", tablesA + " vs " + tablesB);
+            return differences;
+        }
+        for (String table : tablesA) {
+            Dataset<Row> a = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
+                    new LakePaths(rootA)).path(table)));
+            Dataset<Row> b = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
+                    new LakePaths(rootB)).path(table)));
+            long onlyA = a.exceptAll(b).count();
+            long onlyB = b.exceptAll(a).count();
+            if (onlyA != 0 || onlyB != 0 || a.count() == 0) {
+                differences.put(table, a.count() + " vs " + b.count() + " rows; " + onlyA + " only in the first, "
+                        + onlyB + " only in the second");
+            }
+        }
+        return differences;
+    }
+
+    /** The bronze, silver and gold tables of a lake, sorted. */
+    public static List<String> dataTables(SparkSession spark, String root) {
+        return new LakeCatalog(spark, new LakePaths(root)).tables().stream()
+                .filter(t -> !t.startsWith(LakePaths.OPS + ".")).sorted().toList();
+    }
+
+    private static Dataset<Row> comparable(Dataset<Row> table) {
+        List<Column> columns = new ArrayList<>();
+        for (String name : table.columns()) {
+            if (name.endsWith("run_id") || name.endsWith("_at")) {
+                continue;
+            }
+            columns.add(name.equals("_source_file")
+                    ? substring_index(col(name), "/", -3).as(name) : col(name));
+        }
+        return table.select(columns.toArray(new Column[0]));
+    }
+}
