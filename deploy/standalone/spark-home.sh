@@ -15,8 +15,9 @@ if [[ ! -f "$CLASSPATH_FILE" ]]; then
 fi
 
 mkdir -p "$DIR/jars" "$DIR/bin" "$DIR/conf"
-tr ':' '\n' < "$CLASSPATH_FILE" | while read -r jar; do
-  [[ -n "$jar" ]] && ln -sf "$jar" "$DIR/jars/$(basename "$jar")"
+IFS=":" read -r -a jars < "$CLASSPATH_FILE" || true  # no newline at the end: read says EOF
+for jar in "${jars[@]}"; do
+  ln -sf "$jar" "$DIR/jars/$(basename "$jar")"
 done
 echo "Spark 3.5 laid out from Maven jars by medallion's deploy/standalone/spark-home.sh" > "$DIR/RELEASE"
 
