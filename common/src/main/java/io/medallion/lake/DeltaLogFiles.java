@@ -61,6 +61,11 @@ public final class DeltaLogFiles {
         if (version < 0) {
             throw new IllegalStateException("no Delta table at " + tablePath);
         }
+        return commit(hadoop, tablePath, version);
+    }
+
+    /** The {@code commitInfo} of one version of the table. */
+    public static CommitInfo commit(Configuration hadoop, String tablePath, long version) {
         Path file = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", version));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 file.getFileSystem(hadoop).open(file), StandardCharsets.UTF_8))) {

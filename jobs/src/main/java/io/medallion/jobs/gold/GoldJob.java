@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import io.medallion.config.GoldModelSpec;
+import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
 import io.medallion.lake.LakePaths;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * analyzed query keeps the views as they were, so it can run after the lock is released).
  */
 public final class GoldJob implements Job {
+    /** Delta operations that rewrite or remove files but change no row of the table. */
+    private static final Set<String> ROW_PRESERVING_OPERATIONS =
+            Set.of("OPTIMIZE", "SET TBLPROPERTIES", "VACUUM START", "VACUUM END", "CLUSTER BY");
     private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
     private static final int MODEL_PARALLELISM = 4;
     /**
@@ -100,6 +104,12 @@ public final class GoldJob implements Job {
 
         if (!fullRefresh && exists && last.isPresent() && last.get().equals(now)) {
             LOG.info("{}: inputs unchanged since the last refresh; nothing to do", model.name());
+            return outcome.metric("refresh", "none").build();
+        }
+        if (!fullRefresh && exists && last.isPresent() && last.get().sqlSha256().equals(now.sqlSha256())
+                && noRowChangedSince(catalog, last.get().versions(), versions)) {
+            LOG.info("{}: the inputs' new versions change no row (maintenance); nothing to do", model.name());
+            progress.record(model.name(), now, context.runId());
             return outcome.metric("refresh", "none").build();
         }
         String reason = fullRefresh ? "--full-refresh" : !exists ? "first build" : !model.incremental()
@@ -193,6 +203,9 @@ public final class GoldJob implements Job {
             synchronized (catalog) {
                 now.forEach(catalog::registerAt);
                 long changed = changes.substitute(catalog, input.getKey(), from + 1, input.getValue());
+                if (changed == 0) {
+                    continue; // only maintenance commits: an empty stand-in would widen an outer join
+                }
                 long rows = catalog.rowCount(input.getKey(), input.getValue());
                 if (changed > REBUILD_ABOVE_CHANGED_SHARE * rows) {
                     return new Affected(Set.of(), String.format("%,d changed rows in %s, more than %.0f%% of its "
@@ -206,6 +219,31 @@ public final class GoldJob implements Job {
             }
         }
         return new Affected(affected, null);
+    }
+
+    /**
+     * Whether every input with a newer version than {@code before} got there only by commits that
+     * change no row: compaction, Z-order or clustering, VACUUM, table properties (what maintain does).
+     */
+    private static boolean noRowChangedSince(LakeCatalog catalog, Map<String, Long> before, Map<String, Long> now) {
+        org.apache.hadoop.conf.Configuration hadoop = catalog.spark().sparkContext().hadoopConfiguration();
+        for (Map.Entry<String, Long> input : now.entrySet()) {
+            Long from = before.get(input.getKey());
+            if (from == null) {
+                return false;
+            }
+            for (long v = from + 1; v <= input.getValue(); v++) {
+                try {
+                    String operation = DeltaLogFiles.commit(hadoop, catalog.path(input.getKey()), v).operation();
+                    if (!ROW_PRESERVING_OPERATIONS.contains(operation)) {
+                        return false;
+                    }
+                } catch (RuntimeException e) {
+                    return false; // a commit that cannot be read: assume it changed rows
+                }
+            }
+        }
+        return true;
     }
 
     /** The partitions to rewrite, or why the whole model is rebuilt instead. */

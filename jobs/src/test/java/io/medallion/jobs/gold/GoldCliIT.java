@@ -256,7 +256,8 @@ class GoldCliIT {
 
         CliProcess.Result table = medallion("sql", "SELECT job, count(*) AS runs FROM ops.runs GROUP BY job ORDER BY job");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.stdout()).contains("job", "runs", "bronze", "silver", "gold", "quality", "(4 rows)");
+        assertThat(table.stdout()).contains("job", "runs", "bronze", "silver", "gold", "quality", "maintain",
+                "(5 rows)");
 
         CliProcess.Result limited = medallion("sql", "SELECT n_name FROM silver.nation ORDER BY n_name", "--json",
                 "--limit", "3");
