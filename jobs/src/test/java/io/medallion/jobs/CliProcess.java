@@ -70,9 +70,10 @@ public final class CliProcess {
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        // A hang guard, not a speed limit: a whole backfill with maintain takes about 6 minutes here.
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish in 10 minutes");
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in 20 minutes");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err),
                 (System.nanoTime() - start) / 1_000_000);
