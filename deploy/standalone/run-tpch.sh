@@ -137,7 +137,9 @@ log "the same dates in local mode"
 local_seconds=$((SECONDS - local_start))
 
 log "comparing the lakes (cluster ${cluster_seconds} s, local mode ${local_seconds} s)"
-java -Xmx2g $(sed -n 's/.*<spark.java17.opens>\(.*\)<\/spark.java17.opens>.*/\1/p' "$MEDALLION_HOME/pom.xml") \
+# shellcheck source=../bin/java17-opens.sh
+source "$MEDALLION_HOME/deploy/bin/java17-opens.sh"
+java -Xmx2g "${OPENS[@]}" \
   -cp "$JAR:$(cat "$MEDALLION_HOME/jobs/target/launcher.classpath"):$MEDALLION_HOME/jobs/target/test-classes:$MEDALLION_HOME/common/target/test-classes" \
   io.medallion.jobs.LakeComparison "$WORK/lake-cluster" "$WORK/lake-local" 2> "$SPARK_LOG_DIR/compare.log"
 log "passed: spark-submit to a standalone cluster (client and cluster deploy modes) equals local mode"
