@@ -1,20 +1,27 @@
 package io.medallion.lake;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
@@ -26,11 +33,16 @@ import scala.collection.JavaConverters;
  * The one place that reaches into Delta's Scala snapshot API.
  */
 public final class TableFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private TableFiles() {
     }
 
-    /** One partition's files; {@code values} are in the order of the table's partition columns (null for null). */
-    public record Partition(List<String> values, long files, long bytes, long smallFiles) {
+    /**
+     * One partition's files; {@code values} are in the order of the table's partition columns (null
+     * for null). {@code unorderedBytes}: the bytes of the files not Z-ordered by the columns asked
+     * about (0 when none were asked about).
+     */
+    public record Partition(List<String> values, long files, long bytes, long smallFiles, long unorderedBytes) {
     }
 
     /** The whole table's files: counts, bytes and the partitions, for {@code small} = smaller than a size. */
@@ -54,20 +66,33 @@ public final class TableFiles {
 
     /** The table's files grouped by partition; a file below {@code smallBelowBytes} counts as small. */
     public static Summary summarize(SparkSession spark, String path, long smallBelowBytes) {
-        return summarize(spark, path, smallBelowBytes, "");
+        return summarize(spark, path, smallBelowBytes, List.of(), "");
     }
 
     /**
      * As {@link #summarize(SparkSession, String, long)}, only for the partitions {@code where}
-     * selects: a SQL condition on partition columns (blank for all).
+     * selects (a SQL condition on partition columns, blank for all), and with the bytes per
+     * partition of the files that an {@code OPTIMIZE ZORDER BY} of {@code zorderBy} did not write.
+     * Delta 3.3 does not tag the files Z-order writes, so the commits that added them are read
+     * from the log ({@link DeltaLogFiles#addedBy}); only when {@code zorderBy} is not empty.
      */
-    public static Summary summarize(SparkSession spark, String path, long smallBelowBytes, String where) {
+    public static Summary summarize(SparkSession spark, String path, long smallBelowBytes, List<String> zorderBy,
+                                    String where) {
         Snapshot snapshot = snapshot(spark, path);
         StructType partitionSchema = snapshot.metadata().partitionSchema();
         List<String> partitionColumns = List.of(partitionSchema.fieldNames());
         Dataset<Row> files = snapshot.allFiles().toDF();
         List<Column> keys = new ArrayList<>();
-        List<Column> projection = new ArrayList<>(List.of(col("size")));
+        Column ordered = lit(true);
+        if (!zorderBy.isEmpty()) {
+            Set<String> orderedPaths = zOrdered(spark, path, files, zorderBy);
+            Dataset<Row> marks = spark.createDataset(List.copyOf(orderedPaths), Encoders.STRING()).toDF("path")
+                    .withColumn("ordered", lit(true));
+            files = files.join(functions.broadcast(marks), files.col("path").equalTo(marks.col("path")), "left")
+                    .drop(marks.col("path"));
+            ordered = coalesce(col("ordered"), lit(false));
+        }
+        List<Column> projection = new ArrayList<>(List.of(col("size"), ordered.as("ordered")));
         for (int i = 0; i < partitionSchema.fields().length; i++) {
             StructField f = partitionSchema.fields()[i];
             Column value = col("partitionValues").getItem(f.name());
@@ -81,7 +106,8 @@ public final class TableFiles {
         }
         Dataset<Row> grouped = (keys.isEmpty() ? files.groupBy() : files.groupBy(keys.toArray(new Column[0])))
                 .agg(count(lit(1)).as("files"), sum(col("size")).as("bytes"),
-                        sum(when(col("size").lt(smallBelowBytes), 1).otherwise(0)).as("small"));
+                        sum(when(col("size").lt(smallBelowBytes), 1).otherwise(0)).as("small"),
+                        sum(when(col("ordered"), 0L).otherwise(col("size"))).as("unordered"));
         List<Partition> partitions = new ArrayList<>();
         for (Row r : grouped.collectAsList()) {
             long n = r.getLong(r.fieldIndex("files"));
@@ -92,9 +118,24 @@ public final class TableFiles {
             for (int i = 0; i < partitionColumns.size(); i++) {
                 values.add(r.isNullAt(i) ? null : r.getString(i));
             }
-            partitions.add(new Partition(values, n, r.getLong(r.fieldIndex("bytes")), r.getLong(r.fieldIndex("small"))));
+            partitions.add(new Partition(values, n, r.getLong(r.fieldIndex("bytes")), r.getLong(r.fieldIndex("small")),
+                    r.getLong(r.fieldIndex("unordered"))));
         }
         return new Summary(partitionColumns, partitions);
+    }
+
+    /** The paths among {@code files} that an {@code OPTIMIZE ... ZORDER BY (zorderBy)} wrote. */
+    private static Set<String> zOrdered(SparkSession spark, String path, Dataset<Row> files, List<String> zorderBy) {
+        Set<String> current = new HashSet<>(files.select("path").as(Encoders.STRING()).collectAsList());
+        String columns;
+        try {
+            columns = JSON.writeValueAsString(zorderBy);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return DeltaLogFiles.addedBy(spark.sparkContext().hadoopConfiguration(), path,
+                c -> c.operation().equals("OPTIMIZE") && columns.equals(c.operationParameters().get("zOrderBy")),
+                current);
     }
 
     /** The table's liquid clustering columns; empty when it is not clustered. */

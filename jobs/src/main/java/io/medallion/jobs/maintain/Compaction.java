@@ -16,6 +16,11 @@ import org.apache.spark.sql.SparkSession;
  * Delta's OPTIMIZE clusters by the table's clustering columns instead). A file is small below half the target
  * size, which is also where Delta's OPTIMIZE starts to take it, so what OPTIMIZE leaves behind is
  * not small again and a second run finds nothing to do.
+ *
+ * <p>A Z-ordered table's partition is also due when files that no Z-order wrote (new appends,
+ * MERGE rewrites) hold at least {@link #UNORDERED_SHARE} of its bytes: a table written in a few
+ * large MERGEs never has small files, yet its queries only skip files once it is Z-ordered. Z-order
+ * rewrites the whole partition, so a small share of new files waits for more to come.
  */
 final class Compaction {
     private Compaction() {
@@ -26,14 +31,29 @@ final class Compaction {
         static final Result NONE = new Result(List.of(), 0, 0);
     }
 
+    static final double UNORDERED_SHARE = 0.1;
+
     static long smallBelow(MaintenanceSpec spec) {
         return spec.targetFileSize() / 2;
     }
 
-    /** The partitions due for compaction (more small files than the threshold), as OPTIMIZE predicates. */
+    /**
+     * The partitions due for compaction (more small files than the threshold, or a Z-ordered table's
+     * partition with new files), as OPTIMIZE predicates.
+     */
     static List<String> due(TableFiles.Summary files, MaintenanceSpec spec) {
-        return files.partitions().stream().filter(p -> p.smallFiles() > spec.smallFileThreshold())
+        return files.partitions().stream().filter(p -> p.smallFiles() > spec.smallFileThreshold() || unordered(p))
                 .map(p -> TableFiles.predicate(files.partitionColumns(), p)).toList();
+    }
+
+    /** More than one file (one file gains nothing from Z-order), and enough of them not Z-ordered. */
+    private static boolean unordered(TableFiles.Partition p) {
+        return p.files() > 1 && p.unorderedBytes() > 0 && p.unorderedBytes() >= UNORDERED_SHARE * p.bytes();
+    }
+
+    /** The table's files, with the bytes not yet Z-ordered when the spec Z-orders it. */
+    static TableFiles.Summary summarize(SparkSession session, String path, MaintenanceSpec spec, String where) {
+        return TableFiles.summarize(session, path, smallBelow(spec), spec.zorderBy(), where);
     }
 
     /**

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code medallion maintain}: keeps each table healthy as its {@link MaintenanceSpec} says, in
  * this order: the spec's Delta properties, row retention (archive, then delete), the liquid
  * clustering columns, compaction (Z-ordered or clustered where declared) of the partitions with
- * too many small files, and VACUUM. A healthy table costs a read
+ * too many small files (or, for Z-order, with enough new files), and VACUUM. A healthy table costs a read
  * of its Delta log state and a VACUUM dry run. Every figure goes to the ledger row of the table.
  */
 public final class MaintainJob implements Job {
@@ -88,7 +88,7 @@ public final class MaintainJob implements Job {
         SparkSession session = context.spark().newSession();
         DeltaTables.requirePartitioning(session, path, declaredPartitioning(context.spec(), layer, table));
         List<String> columns = List.of(session.read().format("delta").load(path).columns());
-        TableFiles.Summary before = TableFiles.summarize(session, path, Compaction.smallBelow(spec));
+        TableFiles.Summary before = Compaction.summarize(session, path, spec, "");
         Optional<String> zorderProblem = Compaction.problem(spec, before.partitionColumns(), columns);
         if (zorderProblem.isPresent()) {
             return outcome.status(TableStatus.FAILED).message(name + ": " + zorderProblem.get()).build();
@@ -124,13 +124,13 @@ public final class MaintainJob implements Job {
         }
 
         TableFiles.Summary candidates = where.isBlank() && spec.retain().isEmpty() ? before
-                : TableFiles.summarize(session, path, Compaction.smallBelow(spec), where);
+                : Compaction.summarize(session, path, spec, where);
         // New clustering columns: cluster the whole table now, not only once it has small files.
         List<String> due = reclustered && !candidates.partitions().isEmpty() ? List.of("true")
                 : Compaction.due(candidates, spec);
         Compaction.Result compacted = dryRun ? Compaction.Result.NONE
                 : Compaction.run(session, path, spec, candidates.partitionColumns(), due);
-        TableFiles.Summary after = dryRun ? before : TableFiles.summarize(session, path, Compaction.smallBelow(spec));
+        TableFiles.Summary after = dryRun ? before : Compaction.summarize(session, path, spec, "");
         Vacuum.Result vacuumed = Vacuum.run(session, path, spec, dryRun);
 
         String how = !spec.clusterBy().isEmpty() ? "clustered by " + String.join(", ", spec.clusterBy())

@@ -62,13 +62,15 @@ class MaintainJobTest {
                 + dir.resolve("landing") + "}\ntables:\n"
                 + table.formatted("packed", "packed").replace("    key: [id]", "    key: [id]\n    partition_by: [day]")
                 + table.formatted("zordered", "zordered") + table.formatted("vacuumed", "vacuumed")
-                + table.formatted("retained", "retained") + table.formatted("clustered", "clustered") + """
+                + table.formatted("retained", "retained") + table.formatted("clustered", "clustered")
+                + table.formatted("merged", "merged") + """
                 maintenance:
                   silver: {target_file_size: 256KB, small_file_threshold: 2}
                   silver.zordered: {zorder_by: [k], target_file_size: 1MB}
                   silver.vacuumed: {vacuum_retention: 0h, vacuum_below_safety_minimum: true}
                   silver.retained: {retain: {column: day, keep: 30d}}
                   silver.clustered: {cluster_by: [k], target_file_size: 1MB}
+                  silver.merged: {zorder_by: [k], target_file_size: 64KB, small_file_threshold: 50}
                 """);
         spec = new PipelineSpecLoader(Map.of(), dir).load(file, "local");
     }
@@ -154,6 +156,29 @@ class MaintainJobTest {
         assertThat(ordered.files()).isLessThan(files);
         assertThat(fingerprint(spark.read().format("delta").load(path))).isEqualTo(before);
         assertThat(lastLedgerMetrics("zordered")).containsEntry("zorder_by", "k");
+    }
+
+    @Test
+    void aTableWithoutSmallFilesIsZOrderedOnceItsNewFilesAreATenthOfItsBytes() {
+        String path = writeInAppends("merged", 3, 4000);
+        TableFiles.Summary written = TableFiles.summarize(spark, path, 32 * 1024);
+        assertThat(written.files()).isEqualTo(3);
+        assertThat(written.partitions().get(0).smallFiles()).as("nothing to compact").isZero();
+        ScanMetrics unordered = selectiveQuery(path);
+
+        assertThat(maintain("merged", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("merged")).containsEntry("partitions_compacted", "1");
+        long files = TableFiles.summarize(spark, path, 1).files();
+        assertThat(selectiveQuery(path).files()).isLessThan(unordered.files()).isLessThan(files);
+
+        long version = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
+        spark.range(12_000, 12_100).selectExpr("id", "DATE'2024-01-01' AS day", "CAST(id % 1000 AS INT) AS k",
+                "sha2(CAST(id AS STRING), 256) AS payload").write().format("delta").mode("append").save(path);
+        assertThat(maintain("merged", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("merged")).as("100 new rows of 12,100 wait for more")
+                .containsEntry("partitions_compacted", "0");
+        assertThat(DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path))
+                .isEqualTo(version + 1);
     }
 
     @Test
