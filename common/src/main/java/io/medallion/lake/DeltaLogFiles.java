@@ -3,16 +3,19 @@ package io.medallion.lake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -54,6 +57,22 @@ public final class DeltaLogFiles {
             return latest;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the Delta log " + log, e);
+        }
+    }
+
+    /**
+     * When the table was created: the time its first commit (version 0) was written; empty when
+     * that commit is no longer in the log (Delta cleans up commits older than the log retention).
+     */
+    public static Optional<Instant> createdAt(Configuration hadoop, String tablePath) {
+        Path first = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", 0));
+        try {
+            return Optional.of(Instant.ofEpochMilli(first.getFileSystem(hadoop).getFileStatus(first)
+                    .getModificationTime()));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Delta commit " + first, e);
         }
     }
 

@@ -63,7 +63,7 @@ class MaintainJobTest {
                 + table.formatted("packed", "packed").replace("    key: [id]", "    key: [id]\n    partition_by: [day]")
                 + table.formatted("zordered", "zordered") + table.formatted("vacuumed", "vacuumed")
                 + table.formatted("retained", "retained") + table.formatted("clustered", "clustered")
-                + table.formatted("merged", "merged") + """
+                + table.formatted("merged", "merged") + table.formatted("young", "young") + """
                 maintenance:
                   silver: {target_file_size: 256KB, small_file_threshold: 2}
                   silver.zordered: {zorder_by: [k], target_file_size: 1MB}
@@ -221,6 +221,27 @@ class MaintainJobTest {
         assertThatThrownBy(() -> spark.read().format("delta").option("versionAsOf", 0).load(path).collectAsList())
                 .hasStackTraceContaining("vacuum");
         assertThat(spark.read().format("delta").load(path).count()).isEqualTo(50);
+    }
+
+    @Test
+    void vacuumLeavesATableYoungerThanItsRetentionAloneAndCleansItOnceItIsOlder() throws Exception {
+        String path = lake + "/silver/young";
+        spark.range(0, 10).selectExpr("id", "DATE'2024-01-01' AS day", "1 AS k", "'a' AS payload")
+                .write().format("delta").save(path);
+        // A file no commit knows, from 8 days ago: VACUUM (7 days by default) deletes it from an old table.
+        Path orphan = Files.writeString(Path.of(path, "part-orphan.parquet"), "not data");
+        java.nio.file.attribute.FileTime eightDaysAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(8)));
+        Files.setLastModifiedTime(orphan, eightDaysAgo);
+
+        assertThat(maintain("young", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("young")).containsEntry("vacuum_files_deleted", "0");
+        assertThat(orphan).as("created minutes ago: not vacuumed").exists();
+
+        Files.setLastModifiedTime(Path.of(path, "_delta_log", "00000000000000000000.json"), eightDaysAgo);
+        assertThat(maintain("young", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("young")).containsEntry("vacuum_files_deleted", "1");
+        assertThat(orphan).doesNotExist();
     }
 
     @Test
