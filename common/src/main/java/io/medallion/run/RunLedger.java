@@ -104,7 +104,11 @@ public final class RunLedger {
         spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
     }
 
-    /** Replaces the run's {@code running} rows with the outcomes. */
+    /**
+     * Replaces the run's {@code running} rows with the outcomes, in one commit: an overwrite of
+     * exactly this run's rows ({@code replaceWhere}). The open rows sit in a file of their own, so
+     * Delta drops that file without reading another, which costs a fraction of a MERGE.
+     */
     public void close(JobContext context, List<TableOutcome> outcomes, Instant endedAt) {
         List<Row> rows = new ArrayList<>();
         for (TableOutcome o : outcomes) {
@@ -113,11 +117,7 @@ public final class RunLedger {
                     o.rowsRead(), o.rowsWritten(), o.rowsQuarantined(), o.duplicatesDropped(), o.filesAdded(),
                     o.filesRemoved(), new java.util.HashMap<>(o.metrics()), o.message()));
         }
-        Dataset<Row> updates = spark.createDataFrame(rows, SCHEMA);
-        DeltaTable.forPath(spark, path).as("t")
-                .merge(updates.as("s"), "t.run_id = s.run_id AND t.table_name = s.table_name")
-                .whenMatched().updateAll()
-                .whenNotMatched().insertAll()
-                .execute();
+        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("overwrite")
+                .option("replaceWhere", "run_id = '" + context.runId().replace("'", "''") + "'").save(path);
     }
 }

@@ -1,0 +1,50 @@
+package io.medallion.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.medallion.testing.TestSpark;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger's life cycle: open rows, closing replaces exactly them, abandoned rows are closed as failed. */
+class RunLedgerTest {
+    @TempDir
+    Path dir;
+
+    private static JobContext run(SparkSession spark, String runId, String job) {
+        return new JobContext(runId, job, LocalDate.parse("2024-01-02"), Instant.now(), null, List.of(), spark, null);
+    }
+
+    @Test
+    void closingReplacesTheRunsOpenRowsAndLeavesOtherRunsAlone() {
+        SparkSession spark = TestSpark.session();
+        RunLedger ledger = new RunLedger(spark, dir.resolve("runs").toString());
+        JobContext bronze = run(spark, "run-a", "bronze");
+        JobContext silver = run(spark, "run-b", "silver");
+        ledger.open(bronze, List.of("orders", "lineitem"));
+        ledger.open(silver, List.of("orders"));
+
+        ledger.close(bronze, List.of(TableOutcome.builder("orders").rowsRead(5).rowsWritten(4).build(),
+                TableOutcome.failed("lineitem", "boom")), Instant.now());
+
+        List<Row> rows = spark.read().format("delta").load(dir.resolve("runs").toString())
+                .orderBy("run_id", "table_name").select("run_id", "table_name", "status", "rows_read", "message")
+                .collectAsList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).mkString("|")).isEqualTo("run-a|lineitem|failed|0|boom");
+        assertThat(rows.get(1).mkString("|")).isEqualTo("run-a|orders|succeeded|5|null");
+        assertThat(rows.get(2).mkString("|")).isEqualTo("run-b|orders|running|null|null");
+
+        assertThat(ledger.closeAbandoned("silver", List.of("orders"), "run-c")).isEqualTo(1);
+        Row abandoned = spark.read().format("delta").load(dir.resolve("runs").toString())
+                .where("run_id = 'run-b'").select("status", "message").first();
+        assertThat(abandoned.getString(0)).isEqualTo("failed");
+        assertThat(abandoned.getString(1)).contains("closed by run run-c");
+    }
+}
