@@ -27,9 +27,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads a Delta table's latest version, a commit's {@code commitInfo} and which commits added
- * which files straight from the {@code _delta_log} folder. {@code DeltaTable.history()} answers the same but runs a Spark job
- * per call, which cost about 10 s across the demo's runs; a listing and one small JSON file cost
- * milliseconds. A commit is one {@code <version>.json} file created atomically, so the highest
+ * which files straight from the {@code _delta_log} folder. {@code DeltaTable.history()} answers
+ * the same but runs a Spark job per call, which cost about 10 s across the demo's runs; a listing
+ * and one small JSON file cost milliseconds. A commit is one {@code <version>.json} file created atomically, so the highest
  * such file is the latest version.
  */
 public final class DeltaLogFiles {

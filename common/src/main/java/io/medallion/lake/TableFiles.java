@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -34,6 +34,7 @@ import scala.collection.JavaConverters;
  */
 public final class TableFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private TableFiles() {
     }
 

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code medallion maintain}: keeps each table healthy as its {@link MaintenanceSpec} says, in
  * this order: the spec's Delta properties, row retention (archive, then delete), the liquid
  * clustering columns, compaction (Z-ordered or clustered where declared) of the partitions with
- * too many small files (or, for Z-order, with enough new files), and VACUUM. A healthy table costs a read
- * of its Delta log state and a VACUUM dry run. Every figure goes to the ledger row of the table.
+ * too many small files (or, for Z-order, with enough new files), and VACUUM. A healthy table
+ * costs a read of its Delta log state and a VACUUM dry run (none while the table is younger than
+ * its VACUUM retention). Every figure goes to the ledger row of the table.
  */
 public final class MaintainJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
@@ -130,7 +131,7 @@ public final class MaintainJob implements Job {
                 : Compaction.due(candidates, spec);
         Compaction.Result compacted = dryRun ? Compaction.Result.NONE
                 : Compaction.run(session, path, spec, candidates.partitionColumns(), due);
-        TableFiles.Summary after = dryRun ? before : Compaction.summarize(session, path, spec, "");
+        TableFiles.Summary after = dryRun ? before : TableFiles.summarize(session, path, Compaction.smallBelow(spec));
         Vacuum.Result vacuumed = Vacuum.run(session, path, spec, dryRun);
 
         String how = !spec.clusterBy().isEmpty() ? "clustered by " + String.join(", ", spec.clusterBy())
