@@ -29,8 +29,8 @@ import org.apache.hadoop.fs.Path;
  * Reads a Delta table's latest version, a commit's {@code commitInfo} and which commits added
  * which files straight from the {@code _delta_log} folder. {@code DeltaTable.history()} answers
  * the same but runs a Spark job per call, which cost about 10 s across the demo's runs; a listing
- * and one small JSON file cost milliseconds. A commit is one {@code <version>.json} file created atomically, so the highest
- * such file is the latest version.
+ * and one small JSON file cost milliseconds. A commit is one {@code <version>.json} file created
+ * atomically, so the highest such file is the latest version.
  */
 public final class DeltaLogFiles {
     private static final Pattern COMMIT_FILE = Pattern.compile("(\\d{20})\\.json");
@@ -41,22 +41,53 @@ public final class DeltaLogFiles {
 
     /** The table's latest committed version, or -1 when the table has no commit. */
     public static long latestVersion(Configuration hadoop, String tablePath) {
-        Path log = new Path(tablePath, "_delta_log");
+        List<Long> versions = versions(hadoop, tablePath);
+        return versions.isEmpty() ? -1 : versions.get(versions.size() - 1);
+    }
+
+    /** The versions of the commits still in the table's log, oldest first; empty without a log. */
+    private static List<Long> versions(Configuration hadoop, String tablePath) {
+        Path log = log(tablePath);
         try {
             FileSystem fs = log.getFileSystem(hadoop);
+            List<Long> versions = new ArrayList<>();
             if (!fs.exists(log)) {
-                return -1;
+                return versions;
             }
-            long latest = -1;
             for (FileStatus f : fs.listStatus(log)) {
                 Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
                 if (m.matches()) {
-                    latest = Math.max(latest, Long.parseLong(m.group(1)));
+                    versions.add(Long.parseLong(m.group(1)));
                 }
             }
-            return latest;
+            versions.sort(Comparator.naturalOrder());
+            return versions;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the Delta log " + log, e);
+        }
+    }
+
+    private static Path log(String tablePath) {
+        return new Path(tablePath, "_delta_log");
+    }
+
+    private static Path commitFile(String tablePath, long version) {
+        return new Path(log(tablePath), String.format("%020d.json", version));
+    }
+
+    /** The actions of one commit, one JSON object a line. */
+    private static List<JsonNode> actions(Configuration hadoop, String tablePath, long version) {
+        Path file = commitFile(tablePath, version);
+        List<JsonNode> actions = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                file.getFileSystem(hadoop).open(file), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                actions.add(JSON.readTree(line));
+            }
+            return actions;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Delta commit " + file, e);
         }
     }
 
@@ -65,7 +96,7 @@ public final class DeltaLogFiles {
      * that commit is no longer in the log (Delta cleans up commits older than the log retention).
      */
     public static Optional<Instant> createdAt(Configuration hadoop, String tablePath) {
-        Path first = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", 0));
+        Path first = commitFile(tablePath, 0);
         try {
             return Optional.of(Instant.ofEpochMilli(first.getFileSystem(hadoop).getFileStatus(first)
                     .getModificationTime()));
@@ -79,6 +110,18 @@ public final class DeltaLogFiles {
     /** The operation, its parameters and its metrics as the commit recorded them. */
     public record CommitInfo(long version, String operation, Map<String, String> operationParameters,
                              Map<String, String> operationMetrics) {
+        /** The columns an {@code OPTIMIZE ... ZORDER BY} commit ordered by; empty for any other commit. */
+        public List<String> zOrderBy() {
+            String columns = operationParameters.get("zOrderBy");
+            if (!"OPTIMIZE".equals(operation) || columns == null) {
+                return List.of();
+            }
+            try {
+                return List.of(JSON.readValue(columns, String[].class));
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable zOrderBy in Delta commit " + version + ": " + columns, e);
+            }
+        }
     }
 
     /** The {@code commitInfo} of the table's latest commit. */
@@ -92,20 +135,12 @@ public final class DeltaLogFiles {
 
     /** The {@code commitInfo} of one version of the table. */
     public static CommitInfo commit(Configuration hadoop, String tablePath, long version) {
-        Path file = new Path(new Path(tablePath, "_delta_log"), String.format("%020d.json", version));
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                file.getFileSystem(hadoop).open(file), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                JsonNode info = JSON.readTree(line).get("commitInfo");
-                if (info != null) {
-                    return commitInfo(version, info);
-                }
+        for (JsonNode action : actions(hadoop, tablePath, version)) {
+            if (action.has("commitInfo")) {
+                return commitInfo(version, action.get("commitInfo"));
             }
-            throw new IllegalStateException(file + " has no commitInfo");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Delta commit " + file, e);
         }
+        throw new IllegalStateException(commitFile(tablePath, version) + " has no commitInfo");
     }
 
     private static CommitInfo commitInfo(long version, JsonNode info) {
@@ -127,46 +162,24 @@ public final class DeltaLogFiles {
      */
     public static Set<String> addedBy(Configuration hadoop, String tablePath, Predicate<CommitInfo> by,
                                       Set<String> files) {
-        Path log = new Path(tablePath, "_delta_log");
         Set<String> unseen = new HashSet<>(files);
         Set<String> accepted = new HashSet<>();
-        try {
-            FileSystem fs = log.getFileSystem(hadoop);
-            List<Long> versions = new ArrayList<>();
-            for (FileStatus f : fs.listStatus(log)) {
-                Matcher m = COMMIT_FILE.matcher(f.getPath().getName());
-                if (m.matches()) {
-                    versions.add(Long.parseLong(m.group(1)));
+        List<Long> versions = versions(hadoop, tablePath);
+        for (int i = versions.size() - 1; i >= 0 && !unseen.isEmpty(); i--) {
+            List<String> added = new ArrayList<>();
+            CommitInfo info = null;
+            for (JsonNode action : actions(hadoop, tablePath, versions.get(i))) {
+                if (action.has("add")) {
+                    added.add(action.get("add").path("path").asText());
+                } else if (action.has("commitInfo")) {
+                    info = commitInfo(versions.get(i), action.get("commitInfo"));
                 }
             }
-            versions.sort(Comparator.reverseOrder());
-            for (long version : versions) {
-                if (unseen.isEmpty()) {
-                    break;
-                }
-                List<String> added = new ArrayList<>();
-                CommitInfo info = null;
-                Path file = new Path(log, String.format("%020d.json", version));
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        JsonNode action = JSON.readTree(line);
-                        if (action.has("add")) {
-                            added.add(action.get("add").path("path").asText());
-                        } else if (action.has("commitInfo")) {
-                            info = commitInfo(version, action.get("commitInfo"));
-                        }
-                    }
-                }
-                added.removeIf(p -> !unseen.remove(p));
-                if (info != null && by.test(info)) {
-                    accepted.addAll(added);
-                }
+            added.removeIf(p -> !unseen.remove(p));
+            if (info != null && by.test(info)) {
+                accepted.addAll(added);
             }
-            return accepted;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Delta log " + log, e);
         }
+        return accepted;
     }
 }

@@ -7,8 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,8 +31,6 @@ import scala.collection.JavaConverters;
  * The one place that reaches into Delta's Scala snapshot API.
  */
 public final class TableFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TableFiles() {
     }
 
@@ -128,15 +124,8 @@ public final class TableFiles {
     /** The paths among {@code files} that an {@code OPTIMIZE ... ZORDER BY (zorderBy)} wrote. */
     private static Set<String> zOrdered(SparkSession spark, String path, Dataset<Row> files, List<String> zorderBy) {
         Set<String> current = new HashSet<>(files.select("path").as(Encoders.STRING()).collectAsList());
-        String columns;
-        try {
-            columns = JSON.writeValueAsString(zorderBy);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
         return DeltaLogFiles.addedBy(spark.sparkContext().hadoopConfiguration(), path,
-                c -> c.operation().equals("OPTIMIZE") && columns.equals(c.operationParameters().get("zOrderBy")),
-                current);
+                c -> c.zOrderBy().equals(zorderBy), current);
     }
 
     /** The table's liquid clustering columns; empty when it is not clustered. */

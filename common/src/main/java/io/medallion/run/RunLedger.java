@@ -106,8 +106,9 @@ public final class RunLedger {
 
     /**
      * Replaces the run's {@code running} rows with the outcomes, in one commit: an overwrite of
-     * exactly this run's rows ({@code replaceWhere}). The open rows sit in a file of their own, so
-     * Delta drops that file without reading another, which costs a fraction of a MERGE.
+     * exactly this run's rows ({@code replaceWhere}). The open rows sit in files of their own, and
+     * Delta's file statistics on {@code run_id} leave every other file unread, so this takes fewer
+     * Spark jobs than the MERGE it replaced (about 0.5 s less per stage in the demo).
      */
     public void close(JobContext context, List<TableOutcome> outcomes, Instant endedAt) {
         List<Row> rows = new ArrayList<>();
