@@ -42,7 +42,7 @@ public final class CliProcess {
         command.add("-Xmx1500m");
         command.addAll(jvmOptions);
         for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("-Djdk.reflect")) {
+            if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("-Djdk.reflect") || jvmArg.startsWith("-XX:")) {
                 command.add(jvmArg);
             }
         }

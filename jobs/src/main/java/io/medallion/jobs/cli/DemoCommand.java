@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -55,7 +54,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Path manifestPath = new Path(spec.storage().landingRoot(), "manifest.json");
-        FileSystem fs = manifestPath.getFileSystem(new Configuration());
+        FileSystem fs = manifestPath.getFileSystem(
+                SparkSessions.hadoopConfiguration(spec.spark(), jobOptions.sparkConf));
         if (!fs.exists(manifestPath)) {
             int generated = MedallionCommand.commandLine().execute("generate", "--pipeline",
                     specOptions.resolvedPipeline().toString(), "--env", specOptions.env);

@@ -7,6 +7,7 @@ import io.medallion.jobs.sample.GeneratorSettings;
 import io.medallion.jobs.sample.Manifest;
 import io.medallion.jobs.sample.TpchLandingGenerator;
 import io.medallion.run.ExitCode;
+import io.medallion.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -82,14 +83,10 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         GeneratorSettings settings;
         String root;
-        Configuration hadoop = new Configuration();
+        Configuration hadoop;
         try {
             PipelineSpec spec = specOptions.load();
-            spec.spark().conf().forEach((k, v) -> {
-                if (k.startsWith("spark.hadoop.")) {
-                    hadoop.set(k.substring("spark.hadoop.".length()), v);
-                }
-            });
+            hadoop = SparkSessions.hadoopConfiguration(spec.spark(), Map.of());
             root = landing != null ? landing : spec.storage().landingRoot();
             Map<Defect, Double> chosen = new EnumMap<>(Defect.class);
             if (clean) {
