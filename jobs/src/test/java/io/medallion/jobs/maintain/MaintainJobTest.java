@@ -63,7 +63,8 @@ class MaintainJobTest {
                 + table.formatted("packed", "packed").replace("    key: [id]", "    key: [id]\n    partition_by: [day]")
                 + table.formatted("zordered", "zordered") + table.formatted("vacuumed", "vacuumed")
                 + table.formatted("retained", "retained") + table.formatted("clustered", "clustered")
-                + table.formatted("merged", "merged") + table.formatted("young", "young") + """
+                + table.formatted("merged", "merged") + table.formatted("young", "young")
+                + table.formatted("aged", "aged") + """
                 maintenance:
                   silver: {target_file_size: 256KB, small_file_threshold: 2}
                   silver.zordered: {zorder_by: [k], target_file_size: 1MB}
@@ -242,6 +243,28 @@ class MaintainJobTest {
         assertThat(maintain("young", "2024-03-01")).isEqualTo(ExitCode.OK);
         assertThat(lastLedgerMetrics("young")).containsEntry("vacuum_files_deleted", "1");
         assertThat(orphan).doesNotExist();
+    }
+
+    @Test
+    void vacuumTakesATableWhoseFirstCommitHasLeftTheLogAsOldEnough() throws Exception {
+        String path = lake + "/silver/aged";
+        spark.range(0, 10).selectExpr("id", "DATE'2024-01-01' AS day", "1 AS k", "'a' AS payload")
+                .write().format("delta").save(path);
+        // A checkpoint at version 1, so the table still reads once version 0's commit is gone, as
+        // after Delta's log cleanup of a table older than its log retention.
+        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('delta.checkpointInterval' = '1')");
+        Path log = Path.of(path, "_delta_log");
+        assertThat(log.resolve("00000000000000000001.checkpoint.parquet")).exists();
+        Files.delete(log.resolve("00000000000000000000.json"));
+        assertThat(DeltaLogFiles.createdAt(spark.sparkContext().hadoopConfiguration(), path)).isEmpty();
+        Path orphan = Files.writeString(Path.of(path, "part-orphan.parquet"), "not data");
+        Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
+
+        assertThat(maintain("aged", "2024-03-01")).isEqualTo(ExitCode.OK);
+        assertThat(lastLedgerMetrics("aged")).containsEntry("vacuum_files_deleted", "1");
+        assertThat(orphan).doesNotExist();
+        assertThat(spark.read().format("delta").load(path).count()).isEqualTo(10);
     }
 
     @Test
