@@ -6,9 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.DelegateToFileSystem;
@@ -46,7 +44,9 @@ public class ForkFreeLocalFileSystem extends LocalFileSystem {
                 super.setPermission(p, permission);
                 return;
             }
-            Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission));
+            // Without the sticky bit, Hadoop writes the nine bits as Java reads them ("rw-r--r--").
+            Files.setPosixFilePermissions(pathToFile(p).toPath(),
+                    PosixFilePermissions.fromString(permission.toString()));
         }
 
         /**
@@ -97,18 +97,5 @@ public class ForkFreeLocalFileSystem extends LocalFileSystem {
         public boolean isValidName(String src) {
             return true;
         }
-    }
-
-    /** The nine permission bits as Java's set; {@link PosixFilePermission}'s order is theirs, high bit first. */
-    static Set<PosixFilePermission> posix(FsPermission permission) {
-        int bits = permission.toShort();
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = PosixFilePermission.values();
-        for (int i = 0; i < all.length; i++) {
-            if ((bits & (1 << (all.length - 1 - i))) != 0) {
-                set.add(all[i]);
-            }
-        }
-        return set;
     }
 }
