@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -25,6 +27,12 @@ public final class JobRunner {
 
     private final PipelineSpec spec;
     private final Map<String, String> sparkOverrides;
+    /**
+     * The job and target pairs whose abandoned ledger rows this runner has closed, and whose rows
+     * its own runs have closed since: a pipeline checks each pair once per process, not per stage
+     * and date (runs of one job on one table never overlap, so nothing else can leave one open).
+     */
+    private final Set<String> settled = ConcurrentHashMap.newKeySet();
 
     public JobRunner(PipelineSpec spec, Map<String, String> sparkOverrides) {
         this.spec = spec;
@@ -68,7 +76,8 @@ public final class JobRunner {
                 spec.storage().lakeRoot());
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
         try {
-            long abandoned = ledger.closeAbandoned(job.name(), targets, runId);
+            List<String> unsettled = targets.stream().filter(t -> !settled.contains(settledKey(job, t))).toList();
+            long abandoned = ledger.closeAbandoned(job.name(), unsettled, runId);
             if (abandoned > 0) {
                 LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
                         abandoned, job.name());
@@ -80,16 +89,23 @@ public final class JobRunner {
                 events.table(o, Duration.between(startedAt, endedAt));
             }
             ledger.close(context, outcomes, endedAt);
+            targets.forEach(t -> settled.add(settledKey(job, t)));
             int exit = exitCode(outcomes);
             LOG.info("{} run {} finished with exit code {} in {} ms", job.name(), runId, exit,
                     Duration.between(startedAt, Instant.now()).toMillis());
             return exit;
         } catch (Exception e) {
+            // The ledger may hold this run's rows open: the next run must look for them again.
+            targets.forEach(t -> settled.remove(settledKey(job, t)));
             LOG.error("{} run {} failed: {}", job.name(), runId, rootMessage(e), e);
             return ExitCode.FAILED;
         } finally {
             ThreadContext.clearMap();
         }
+    }
+
+    private static String settledKey(Job job, String target) {
+        return job.name() + '\u0000' + target;
     }
 
     /** Runs the job; targets it did not report on are failed with the reason. */

@@ -2,13 +2,16 @@ package io.medallion.run;
 
 import io.medallion.config.TableSpec;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.logging.log4j.ThreadContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +43,27 @@ public final class PerTable {
         return each(tables, TableSpec::name, parallelism, work::run);
     }
 
+    /**
+     * As {@link #run}, but a table starts only when the tables named by {@code dependsOn} have
+     * finished (whatever their outcome), so it waits for its parents and for nothing else.
+     *
+     * @param tables every table after the ones it depends on
+     */
+    public static List<TableOutcome> run(List<TableSpec> tables, int parallelism,
+                                         Function<TableSpec, Collection<String>> dependsOn, TableWork work) {
+        return each(tables, TableSpec::name, dependsOn, parallelism, work::run);
+    }
+
     /** As {@link #run}, for items other than tables, each reported under {@code name}. */
-    public static <T> List<TableOutcome> each(List<T> items, java.util.function.Function<T, String> name,
-                                              int parallelism, Work<T> work) {
+    public static <T> List<TableOutcome> each(List<T> items, Function<T, String> name, int parallelism,
+                                              Work<T> work) {
+        return each(items, name, item -> List.of(), parallelism, work);
+    }
+
+    /** As {@link #run(List, int, Function, TableWork)}, for items other than tables. */
+    public static <T> List<TableOutcome> each(List<T> items, Function<T, String> name,
+                                              Function<T, Collection<String>> dependsOn, int parallelism,
+                                              Work<T> work) {
         List<String> names = items.stream().map(name).toList();
         Map<String, String> logContext = ThreadContext.getImmutableContext();
         AtomicInteger threadNumber = new AtomicInteger();
@@ -52,11 +73,14 @@ public final class PerTable {
             return t;
         });
         try {
-            List<Future<TableOutcome>> futures = new ArrayList<>();
+            Map<String, CompletableFuture<TableOutcome>> started = new HashMap<>();
+            List<CompletableFuture<TableOutcome>> futures = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 T item = items.get(i);
                 String itemName = names.get(i);
-                futures.add(pool.submit(() -> {
+                CompletableFuture<?>[] before = dependsOn.apply(item).stream().map(started::get)
+                        .filter(java.util.Objects::nonNull).toArray(CompletableFuture<?>[]::new);
+                CompletableFuture<TableOutcome> future = CompletableFuture.allOf(before).thenApplyAsync(ignored -> {
                     ThreadContext.putAll(logContext);
                     ThreadContext.put("table", itemName);
                     try {
@@ -68,7 +92,9 @@ public final class PerTable {
                     } finally {
                         ThreadContext.clearMap();
                     }
-                }));
+                }, pool);
+                started.put(itemName, future);
+                futures.add(future);
             }
             List<TableOutcome> outcomes = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {

@@ -55,7 +55,7 @@ public final class RunLedger {
      * them): a row still {@code running} when the next run starts is taken as a crash.
      */
     public long closeAbandoned(String job, List<String> tables, String closingRunId) {
-        if (!DeltaTable.isDeltaTable(spark, path) || tables.isEmpty()) {
+        if (tables.isEmpty() || !DeltaTable.isDeltaTable(spark, path)) {
             return 0;
         }
         org.apache.spark.sql.Column condition = functions.col("status").equalTo("running")

@@ -13,6 +13,7 @@ import io.medallion.run.TableOutcome;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Order of a table's ingest, and why: roll back a previous run's bronze append that never got
  * recorded (it crashed in between); refuse the table if an ingested file has changed; fingerprint
  * the new files; append their rows in one commit tagged with the run id; prove bronze holds each
- * file's every line; then record the files. A crash at any point leaves either nothing or an
- * unrecorded append that the next run removes before ingesting again.
+ * file's every line; then, when every table is done, record the files of all tables in one
+ * commit. A crash at any point leaves either nothing or an unrecorded append that the next run
+ * removes before ingesting again.
  */
 public final class BronzeIngestJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
@@ -61,20 +63,28 @@ public final class BronzeIngestJob implements Job {
         ingested.ensureExists();
         Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
         Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name());
-        return PerTable.run(context.tables(), TABLE_PARALLELISM, table -> {
+        List<Row> proven = Collections.synchronizedList(new ArrayList<>());
+        List<TableOutcome> outcomes = PerTable.run(context.tables(), TABLE_PARALLELISM, table -> {
             try {
-                return ingest(context, table, ingested, recorded.getOrDefault(table.name(), Map.of()),
-                        failedRuns.getOrDefault(table.name(), Set.of()));
+                return ingest(context, table, recorded.getOrDefault(table.name(), Map.of()),
+                        failedRuns.getOrDefault(table.name(), Set.of()), proven);
             } catch (ChangedLandingFileException e) {
                 // An expected refusal: the message says it all, a stack trace would bury it.
                 LOG.error("{}", e.getMessage());
                 return TableOutcome.failed(table.name(), e.getMessage());
             }
         });
+        // The files of every table proven complete, in one commit rather than one per table. Until it
+        // lands, this run's appends are unrecorded, and the next run rolls them back and ingests again.
+        if (!proven.isEmpty()) {
+            ingested.record(proven);
+        }
+        return outcomes;
     }
 
-    private TableOutcome ingest(JobContext context, TableSpec table, IngestedFiles ingested,
-                                Map<String, IngestedFiles.Entry> recorded, Set<String> failedRuns) throws Exception {
+    /** Ingests the table's new files; the records of the files, once proven complete, go to {@code proven}. */
+    private TableOutcome ingest(JobContext context, TableSpec table, Map<String, IngestedFiles.Entry> recorded,
+                                Set<String> failedRuns, List<Row> proven) throws Exception {
         long start = System.nanoTime();
         SparkSession spark = context.spark();
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
@@ -132,7 +142,7 @@ public final class BronzeIngestJob implements Job {
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
         Appended counts = proveComplete(table, appended, fresh, digests, runId, ingestedAt);
         List<String> drift = driftedFields(spark, appended, table);
-        ingested.record(counts.records());
+        proven.addAll(counts.records());
 
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{}: {} lines from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),

@@ -13,6 +13,7 @@ import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.LakePaths;
 import io.medallion.quality.Cleaning;
 import io.medallion.quality.RowRules;
+import io.medallion.run.CrashPoints;
 import io.medallion.run.Faults;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
@@ -46,6 +47,8 @@ public final class SilverMergeJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SilverMergeJob.class);
     /** A fault for tests: one row vanishes before the MERGE, which the row accounting must catch. */
     public static final String LOSE_A_ROW = "silver.lose-a-row";
+    /** Where a crash leaves every table merged and none recorded as applied (for recovery tests). */
+    public static final String CRASH_BEFORE_PROGRESS = "silver.before-progress";
     /** Tables applied side by side: small tables cost mostly driver time (Delta log reads, commits), which overlaps well. */
     private static final int TABLE_PARALLELISM = 8;
 
@@ -62,23 +65,27 @@ public final class SilverMergeJob implements Job {
         SilverProgress progress = new SilverProgress(spark, context.lake().ops(SilverProgress.TABLE));
         progress.ensureExists();
         Map<String, Set<String>> applied = progress.applied();
-        List<TableOutcome> outcomes = new ArrayList<>();
-        for (List<TableSpec> level : parentsFirst(context.tables())) {
-            outcomes.addAll(PerTable.run(level, TABLE_PARALLELISM, table -> {
-                Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
-                Set<String> pending = new TreeSet<>(recorded);
-                pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
-                return table.cdc().isPresent() ? applyChangeFeed(context, table, recorded, pending, progress)
-                        : apply(context, table, pending, progress);
-            }));
-        }
+        Map<String, Set<String>> appliedNow = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TableSpec> ordered = parentsFirst(context.tables()).stream().flatMap(List::stream).toList();
+        List<TableOutcome> outcomes = PerTable.run(ordered, TABLE_PARALLELISM, SilverMergeJob::parents, table -> {
+            Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
+            Set<String> pending = new TreeSet<>(recorded);
+            pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
+            return table.cdc().isPresent() ? applyChangeFeed(context, table, recorded, pending, appliedNow)
+                    : apply(context, table, pending, appliedNow);
+        });
+        // What every table applied, in one commit rather than one per table. Until it lands, the
+        // next run applies these bronze runs again, which changes nothing: the MERGEs find the rows
+        // unchanged, quarantine is keyed by bronze line and the history is rebuilt from bronze.
+        CrashPoints.reached(CRASH_BEFORE_PROGRESS);
+        progress.record(appliedNow, context.runId());
         return outcomes;
     }
 
     /**
      * The tables in levels: a table's level comes after the levels of the tables its reference
-     * rules point to, so a reference rule sees this run's parents. Tables of one level are
-     * independent and run side by side.
+     * rules point to, so a reference rule sees this run's parents. A table starts as soon as its
+     * own parents are done; tables of one level are independent.
      */
     static List<List<TableSpec>> parentsFirst(List<TableSpec> tables) {
         Map<String, TableSpec> remaining = new LinkedHashMap<>();
@@ -86,8 +93,7 @@ public final class SilverMergeJob implements Job {
         List<List<TableSpec>> levels = new ArrayList<>();
         while (!remaining.isEmpty()) {
             List<TableSpec> level = remaining.values().stream()
-                    .filter(t -> t.rules().stream().noneMatch(r -> r instanceof RuleSpec.References ref
-                            && !ref.table().equals(t.name()) && remaining.containsKey(ref.table())))
+                    .filter(t -> parents(t).stream().noneMatch(remaining::containsKey))
                     .toList();
             if (level.isEmpty()) {
                 throw new IllegalArgumentException("reference rules form a cycle among " + remaining.keySet());
@@ -98,7 +104,15 @@ public final class SilverMergeJob implements Job {
         return levels;
     }
 
-    private TableOutcome apply(JobContext context, TableSpec table, Set<String> pending, SilverProgress progress) {
+    /** The other tables the table's reference rules point to. */
+    static List<String> parents(TableSpec table) {
+        return table.rules().stream().filter(r -> r instanceof RuleSpec.References)
+                .map(r -> ((RuleSpec.References) r).table()).filter(t -> !t.equals(table.name())).distinct().toList();
+    }
+
+    /** Applies the table's pending bronze runs; when it has, they go to {@code appliedNow} under its name. */
+    private TableOutcome apply(JobContext context, TableSpec table, Set<String> pending,
+                               Map<String, Set<String>> appliedNow) {
         TableOutcome.Builder outcome = TableOutcome.builder(table.name());
         if (table.key().isEmpty()) {
             return outcome.status(TableStatus.FAILED).message("silver needs a key to merge on; declare 'key'").build();
@@ -143,7 +157,7 @@ public final class SilverMergeJob implements Job {
 
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
                     d.dropped(), duplicates).check(table.name());
-            progress.record(table.name(), pending, context.runId());
+            appliedNow.put(table.name(), pending);
 
             double rate = read == 0 ? 0 : (double) quarantined / read;
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -166,7 +180,7 @@ public final class SilverMergeJob implements Job {
 
     /** A change feed: events applied in sequence order, current state MERGEd, SCD2 history rebuilt. */
     private TableOutcome applyChangeFeed(JobContext context, TableSpec table, Set<String> recorded,
-                                         Set<String> pending, SilverProgress progress) {
+                                         Set<String> pending, Map<String, Set<String>> appliedNow) {
         TableOutcome.Builder outcome = TableOutcome.builder(table.name());
         if (pending.isEmpty()) {
             LOG.info("{}: no new bronze rows", table.name());
@@ -183,7 +197,7 @@ public final class SilverMergeJob implements Job {
                 context.lake().table("silver", "_quarantine_" + table.name()));
         new RowAccounting(r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(),
                 r.dropped(), r.superseded()).check(table.name());
-        progress.record(table.name(), pending, context.runId());
+        appliedNow.put(table.name(), pending);
         double rate = r.read() == 0 ? 0 : (double) r.quarantined() / r.read();
         LOG.info("{}: {} events read -> {} inserted, {} updated, {} unchanged, {} deleted, {} quarantined, "
                         + "{} dropped, {} superseded or duplicate; {} history versions, in {} s", table.name(),

@@ -53,12 +53,14 @@ final class SilverProgress {
         return applied;
     }
 
-    void record(String table, Set<String> bronzeRunIds, String silverRunId) {
+    /** Records, in one commit, the bronze runs each table has applied; nothing when there are none. */
+    void record(Map<String, Set<String>> bronzeRunIdsByTable, String silverRunId) {
         List<Row> rows = new ArrayList<>();
         Timestamp now = Timestamp.from(Instant.now());
-        for (String id : bronzeRunIds) {
-            rows.add(RowFactory.create(table, id, silverRunId, now));
+        bronzeRunIdsByTable.forEach((table, ids) -> ids.forEach(id -> rows.add(RowFactory.create(table, id,
+                silverRunId, now))));
+        if (!rows.isEmpty()) {
+            spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
         }
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
     }
 }

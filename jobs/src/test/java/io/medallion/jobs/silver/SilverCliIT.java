@@ -329,6 +329,61 @@ class SilverCliIT {
                 .isEqualTo(25);
     }
 
+    /**
+     * A crash after every table's MERGE and before the run records what it applied: the next run
+     * applies the same bronze rows again, and silver, its history and its quarantine end up as if
+     * there had been no crash (equal to the main lake, which took the batches one run each).
+     */
+    @Test
+    @Order(9)
+    void aCrashBeforeTheProgressRecordIsAppliedAgainWithTheSameResult() throws Exception {
+        Path crashLake = dir.resolve("crash-lake");
+        CliProcess crashing = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", crashLake.toString(),
+                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
+        JsonNode dates = manifest.get("batch_dates");
+        String last = dates.get(dates.size() - 1).asText();
+        String[] tables = {"--pipeline", pipeline, "--table", "orders", "--table", "customer", "--run-date", last};
+        CliProcess.Result bronze = crashing.run(concat("bronze", tables));
+        assertThat(bronze.exitCode()).as(bronze.toString()).isZero();
+
+        CliProcess.Result crashed = crashing.runWithJvmOptions(List.of("-D" + io.medallion.run.CrashPoints.PROPERTY
+                + "=" + SilverMergeJob.CRASH_BEFORE_PROGRESS), concat("silver", tables));
+        assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(io.medallion.run.CrashPoints.CRASH_STATUS);
+        Dataset<Row> progress = spark.read().format("delta").load(crashLake.resolve("ops/silver_progress").toString());
+        assertThat(progress.count()).as("nothing recorded as applied").isZero();
+        long ordersRead = spark.read().format("delta").load(crashLake.resolve("bronze/orders").toString()).count();
+        assertThat(spark.read().format("delta").load(crashLake.resolve("silver/orders").toString()).count())
+                .as("the MERGE landed").isPositive();
+
+        CliProcess.Result recovered = crashing.run(concat("silver", tables));
+        assertThat(recovered.exitCode()).as(recovered.toString()).isZero();
+        assertThat(progress.count()).as("one bronze run per table, recorded once").isEqualTo(2);
+        Row orders = spark.read().format("delta").load(crashLake.resolve("ops/runs").toString())
+                .where(col("job").equalTo("silver").and(col("status").equalTo("succeeded"))
+                        .and(col("table_name").equalTo("orders"))).first();
+        assertThat(orders.<Long>getAs("rows_read")).as("the batch is read again").isEqualTo(ordersRead);
+
+        for (String t : List.of("orders", "customer")) {
+            List<String> columns = spec.tables().get(t).schema().stream().map(c -> c.name()).toList();
+            assertSameRows("silver." + t, crashLake, t, columns);
+            assertSameRows("quarantine of " + t, crashLake, "_quarantine_" + t,
+                    List.of("_source_file", "_source_line", "rules"));
+        }
+        List<String> history = new ArrayList<>(spec.tables().get("customer").schema().stream()
+                .map(c -> c.name()).toList());
+        history.addAll(List.of("valid_from", "valid_to", "is_current"));
+        assertSameRows("silver.dim_customer", crashLake, "dim_customer", history);
+    }
+
+    private void assertSameRows(String what, Path otherLake, String silverTable, List<String> columns) {
+        String[] rest = columns.subList(1, columns.size()).toArray(new String[0]);
+        Dataset<Row> expected = table("silver", silverTable).select(columns.get(0), rest);
+        Dataset<Row> actual = spark.read().format("delta")
+                .load(otherLake.resolve("silver").resolve(silverTable).toString()).select(columns.get(0), rest);
+        assertThat(actual.count()).as("%s rows", what).isEqualTo(expected.count());
+        assertThat(actual.exceptAll(expected).count()).as("%s rows not in the main lake", what).isZero();
+    }
+
     private static String[] concat(String command, String... args) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(List.of(args));
