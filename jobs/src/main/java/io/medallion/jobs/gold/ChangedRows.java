@@ -3,6 +3,8 @@ package io.medallion.jobs.gold;
 import io.medallion.lake.LakeCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,30 +20,49 @@ import org.apache.spark.sql.SparkSession;
  */
 final class ChangedRows implements AutoCloseable {
     private final SparkSession spark;
+    private final LakeCatalog catalog;
     private final String scratch;
+    private final Set<String> substituted = new LinkedHashSet<>();
 
-    ChangedRows(SparkSession spark, String scratch) {
+    ChangedRows(SparkSession spark, LakeCatalog catalog, String scratch) {
         this.spark = spark;
+        this.catalog = catalog;
         this.scratch = scratch;
     }
 
     /**
-     * Defines {@code table} in the catalog as its rows changed in versions {@code from} to
-     * {@code to}; returns how many rows that is.
+     * Writes the rows of {@code table} changed in versions {@code from} to {@code to} to the
+     * scratch folder; returns how many rows that is. Needs no lock on the catalog: nothing is
+     * defined in it yet.
      */
-    long substitute(LakeCatalog catalog, String table, long from, long to) {
+    long write(String table, long from, long to) {
         Dataset<Row> changes = spark.read().format("delta").option("readChangeFeed", "true")
                 .option("startingVersion", from).option("endingVersion", to).load(catalog.path(table))
                 .drop("_change_type", "_commit_version", "_commit_timestamp");
-        String path = scratch + "/" + table;
-        changes.write().format("delta").mode("overwrite").save(path);
-        catalog.define(table, "SELECT * FROM delta.`" + path + "`");
+        changes.write().format("delta").mode("overwrite").save(path(table));
         // The Delta log holds the row counts, so this reads no data.
-        return spark.read().format("delta").load(path).count();
+        return spark.read().format("delta").load(path(table)).count();
     }
 
+    /** Defines {@code table} in the catalog as the changed rows {@link #write} stored; hold the catalog's lock. */
+    void substitute(String table) {
+        catalog.define(table, "SELECT * FROM delta.`" + path(table) + "`");
+        substituted.add(table);
+    }
+
+    private String path(String table) {
+        return scratch + "/" + table;
+    }
+
+    /**
+     * Points the substituted tables back at the tables, then removes the folder. In that order: a
+     * view redefined after its folder is gone makes Spark log a failed attempt to uncache it.
+     */
     @Override
     public void close() {
+        synchronized (catalog) {
+            substituted.forEach(catalog::register);
+        }
         try {
             Path dir = new Path(scratch);
             dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dir, true);

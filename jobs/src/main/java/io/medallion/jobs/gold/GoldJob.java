@@ -79,12 +79,19 @@ public final class GoldJob implements Job {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
         GoldProgress progress = new GoldProgress(context.spark(), context.lake().ops(GoldProgress.TABLE));
         progress.ensureExists();
-        return PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
-                model -> refresh(context, catalog, progress, model));
+        Map<String, GoldProgress.Snapshot> last = progress.lastByModel();
+        Map<String, GoldProgress.Snapshot> refreshed = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TableOutcome> outcomes = PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
+                model -> refresh(context, catalog, Optional.ofNullable(last.get(model.name())), model, refreshed));
+        // What every model read, in one commit rather than one per model. Until it lands, the next
+        // run rewrites the same partitions again, which replaceWhere makes harmless.
+        progress.record(refreshed, context.runId());
+        return outcomes;
     }
 
-    private TableOutcome refresh(JobContext context, LakeCatalog catalog, GoldProgress progress,
-                                 GoldModelSpec model) {
+    /** Refreshes the model; when it is up to date, what it read goes to {@code refreshed} under its name. */
+    private TableOutcome refresh(JobContext context, LakeCatalog catalog, Optional<GoldProgress.Snapshot> last,
+                                 GoldModelSpec model, Map<String, GoldProgress.Snapshot> refreshed) {
         TableOutcome.Builder outcome = TableOutcome.builder(model.name());
         long start = System.nanoTime();
         Map<String, Long> versions = new LinkedHashMap<>();
@@ -98,7 +105,6 @@ public final class GoldJob implements Job {
         }
         SparkSession spark = context.spark();
         GoldProgress.Snapshot now = new GoldProgress.Snapshot(versions, sha256(model.sql()));
-        Optional<GoldProgress.Snapshot> last = progress.last(model.name());
         String target = context.lake().table(LakePaths.GOLD, model.name());
         boolean exists = catalog.exists(LakePaths.GOLD + "." + model.name());
 
@@ -109,7 +115,7 @@ public final class GoldJob implements Job {
         if (!fullRefresh && exists && last.isPresent() && last.get().sqlSha256().equals(now.sqlSha256())
                 && noRowChangedSince(catalog, last.get().versions(), versions)) {
             LOG.info("{}: the inputs' new versions change no row (maintenance); nothing to do", model.name());
-            progress.record(model.name(), now, context.runId());
+            refreshed.put(model.name(), now);
             return outcome.metric("refresh", "none").build();
         }
         String reason = fullRefresh ? "--full-refresh" : !exists ? "first build" : !model.incremental()
@@ -119,7 +125,7 @@ public final class GoldJob implements Job {
         if (reason == null) {
             try {
                 String scratch = context.lake().table(LakePaths.OPS, "_scratch/" + context.runId() + "/" + model.name());
-                try (ChangedRows changes = new ChangedRows(spark, scratch)) {
+                try (ChangedRows changes = new ChangedRows(spark, catalog, scratch)) {
                     Affected found = affectedPartitions(catalog, changes, model, last.get().versions(), versions);
                     affected = found.partitions();
                     reason = found.rebuildReason();
@@ -153,7 +159,7 @@ public final class GoldJob implements Job {
             writer = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
         } else if (affected.isEmpty()) {
             LOG.info("{}: the input changes touch no partition", model.name());
-            progress.record(model.name(), now, context.runId());
+            refreshed.put(model.name(), now);
             return outcome.metric("refresh", "incremental").metric("partitions_rewritten", 0).build();
         } else {
             String predicate = String.join(" OR ", affected);
@@ -165,7 +171,7 @@ public final class GoldJob implements Job {
             writer = writer.partitionBy(model.partitionBy().toArray(new String[0]));
         }
         writer.save(target);
-        progress.record(model.name(), now, context.runId());
+        refreshed.put(model.name(), now);
 
         Map<String, String> m = DeltaTables.lastCommitMetrics(spark, target, "WRITE");
         long written = DeltaTables.metric(m, "numOutputRows");
@@ -199,18 +205,21 @@ public final class GoldJob implements Job {
             if (from.equals(input.getValue())) {
                 continue;
             }
+            long changed = changes.write(input.getKey(), from + 1, input.getValue());
+            if (changed == 0) {
+                continue; // only maintenance commits: an empty stand-in would widen an outer join
+            }
+            long rows = catalog.rowCount(input.getKey(), input.getValue());
+            if (changed > REBUILD_ABOVE_CHANGED_SHARE * rows) {
+                return new Affected(Set.of(), String.format("%,d changed rows in %s, more than %.0f%% of its "
+                        + "%,d rows", changed, input.getKey(), REBUILD_ABOVE_CHANGED_SHARE * 100, rows));
+            }
             Dataset<Row> values;
+            // Only defining the views and analyzing the query take the lock: the plan then holds the
+            // tables it read, whatever the views become for other models.
             synchronized (catalog) {
                 now.forEach(catalog::registerAt);
-                long changed = changes.substitute(catalog, input.getKey(), from + 1, input.getValue());
-                if (changed == 0) {
-                    continue; // only maintenance commits: an empty stand-in would widen an outer join
-                }
-                long rows = catalog.rowCount(input.getKey(), input.getValue());
-                if (changed > REBUILD_ABOVE_CHANGED_SHARE * rows) {
-                    return new Affected(Set.of(), String.format("%,d changed rows in %s, more than %.0f%% of its "
-                            + "%,d rows", changed, input.getKey(), REBUILD_ABOVE_CHANGED_SHARE * 100, rows));
-                }
+                changes.substitute(input.getKey());
                 values = catalog.spark().sql("SELECT DISTINCT " + String.join(", ", columns)
                         + " FROM (" + model.sql() + ")");
             }

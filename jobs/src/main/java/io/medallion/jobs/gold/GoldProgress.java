@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -49,30 +48,33 @@ final class GoldProgress {
         io.medallion.lake.DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
     }
 
-    Optional<Snapshot> last(String model) {
+    /** What each model's last recorded refresh read: one read of the table for all models. */
+    Map<String, Snapshot> lastByModel() {
+        Map<String, Snapshot> last = new HashMap<>();
         if (!DeltaTable.isDeltaTable(spark, path)) {
-            return Optional.empty();
+            return last;
         }
-        List<Row> rows = spark.read().format("delta").load(path).where(col("model").equalTo(model))
-                .orderBy(col("recorded_at").desc()).collectAsList();
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        String lastRun = rows.get(0).getAs("run_id");
-        Map<String, Long> versions = new HashMap<>();
+        Map<String, String> lastRun = new HashMap<>();
+        List<Row> rows = spark.read().format("delta").load(path).orderBy(col("recorded_at").desc()).collectAsList();
         for (Row r : rows) {
-            if (r.getAs("run_id").equals(lastRun)) {
-                versions.put(r.getAs("input"), r.getAs("input_version"));
+            String model = r.getAs("model");
+            String run = lastRun.computeIfAbsent(model, m -> r.getAs("run_id"));
+            if (run.equals(r.getAs("run_id"))) {
+                last.computeIfAbsent(model, m -> new Snapshot(new HashMap<>(), r.getAs("sql_sha256")))
+                        .versions().put(r.getAs("input"), r.getAs("input_version"));
             }
         }
-        return Optional.of(new Snapshot(versions, rows.get(0).getAs("sql_sha256")));
+        return last;
     }
 
-    void record(String model, Snapshot read, String runId) {
+    /** Records, in one commit, what each model's refresh read; nothing when no model refreshed. */
+    void record(Map<String, Snapshot> readByModel, String runId) {
         List<Row> rows = new ArrayList<>();
         Timestamp now = Timestamp.from(Instant.now());
-        read.versions().forEach((input, version) ->
-                rows.add(RowFactory.create(model, input, version, read.sqlSha256(), runId, now)));
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+        readByModel.forEach((model, read) -> read.versions().forEach((input, version) ->
+                rows.add(RowFactory.create(model, input, version, read.sqlSha256(), runId, now))));
+        if (!rows.isEmpty()) {
+            spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+        }
     }
 }
