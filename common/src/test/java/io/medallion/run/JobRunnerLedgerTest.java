@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.testing.TestSpark;
-import java.nio.file.Files;
+import io.medallion.testing.TestSpecs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,11 +43,7 @@ class JobRunnerLedgerTest {
     };
 
     private PipelineSpec spec() throws Exception {
-        Path file = dir.resolve("conf/pipelines/shop.yaml");
-        Files.createDirectories(file.getParent());
-        Files.createDirectories(dir.resolve("conf/env"));
-        Files.writeString(dir.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
-        Files.writeString(file, """
+        Path file = TestSpecs.write(dir, "shop", """
                 pipeline: shop
                 storage: {lake_root: %s, landing_root: %s}
                 tables:

@@ -7,6 +7,7 @@ import io.medallion.config.PipelineSpecLoader;
 import io.medallion.run.ExitCode;
 import io.medallion.run.JobRunner;
 import io.medallion.testing.TestSpark;
+import io.medallion.testing.TestSpecs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -50,11 +51,7 @@ class QualityJobTest {
     void setUp() throws Exception {
         spark = TestSpark.session();
         lake = dir.resolve("lake").toString();
-        Path file = dir.resolve("conf/pipelines/shop.yaml");
-        Files.createDirectories(file.getParent());
-        Files.createDirectories(dir.resolve("conf/env"));
-        Files.writeString(dir.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
-        Files.writeString(file, """
+        Path file = TestSpecs.write(dir, "shop", """
                 pipeline: shop
                 storage: {lake_root: %s, landing_root: %s}
                 tables:

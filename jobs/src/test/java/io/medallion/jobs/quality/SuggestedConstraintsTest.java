@@ -7,7 +7,7 @@ import io.medallion.config.ConstraintSpec;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.testing.TestSpark;
-import java.nio.file.Files;
+import io.medallion.testing.TestSpecs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +39,7 @@ class SuggestedConstraintsTest {
                 .add("_silver_run_id", DataTypes.StringType));
         String yaml = SuggestedConstraints.yaml("silver.orders", orders);
 
-        Path spec = dir.resolve("conf/pipelines/shop.yaml");
-        Files.createDirectories(spec.getParent());
-        Files.createDirectories(dir.resolve("conf/env"));
-        Files.writeString(dir.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
-        Files.writeString(spec, """
+        Path spec = TestSpecs.write(dir, "shop", """
                 pipeline: shop
                 storage: {lake_root: /lake, landing_root: /landing}
                 tables:

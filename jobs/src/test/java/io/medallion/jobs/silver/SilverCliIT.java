@@ -61,10 +61,15 @@ class SilverCliIT {
     void setUp() {
         lake = dir.resolve("lake");
         pipeline = Path.of("..", "conf", "pipelines", "tpch.yaml").toAbsolutePath().normalize().toString();
-        cli = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", lake.toString(),
-                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
+        cli = cliOn(lake);
         spark = TestSpark.session();
         spec = new io.medallion.config.PipelineSpecLoader(Map.of(), dir).load(Path.of(pipeline), "local");
+    }
+
+    /** The CLI on {@code lakeRoot}, with the shared landing data and salt. */
+    private CliProcess cliOn(Path lakeRoot) {
+        return new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", lakeRoot.toString(),
+                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
     }
 
     private CliProcess.Result medallion(String command, String... args) throws Exception {
@@ -303,8 +308,7 @@ class SilverCliIT {
     @Order(8)
     void aRunWhoseRowsDoNotBalanceFailsAndTheNextRunRetries() throws Exception {
         Path otherLake = dir.resolve("fault-lake");
-        CliProcess faulty = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", otherLake.toString(),
-                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
+        CliProcess faulty = cliOn(otherLake);
         String date = manifest.get("batch_dates").get(0).asText();
         String[] nation = {"--pipeline", pipeline, "--table", "nation", "--run-date", date};
         CliProcess.Result bronze = faulty.run(concat("bronze", nation));
@@ -338,8 +342,7 @@ class SilverCliIT {
     @Order(9)
     void aCrashBeforeTheProgressRecordIsAppliedAgainWithTheSameResult() throws Exception {
         Path crashLake = dir.resolve("crash-lake");
-        CliProcess crashing = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", crashLake.toString(),
-                "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString(), "MEDALLION_PII_SALT", SALT));
+        CliProcess crashing = cliOn(crashLake);
         JsonNode dates = manifest.get("batch_dates");
         String last = dates.get(dates.size() - 1).asText();
         String[] tables = {"--pipeline", pipeline, "--table", "orders", "--table", "customer", "--run-date", last};
