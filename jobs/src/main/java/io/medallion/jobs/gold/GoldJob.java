@@ -84,7 +84,7 @@ public final class GoldJob implements Job {
         List<TableOutcome> outcomes = PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
                 model -> refresh(context, catalog, Optional.ofNullable(last.get(model.name())), model, refreshed));
         // What every model read, in one commit rather than one per model. Until it lands, the next
-        // run rewrites the same partitions again, which replaceWhere makes harmless.
+        // run refreshes the same partitions again from the same inputs, which changes no row.
         progress.record(refreshed, context.runId());
         return outcomes;
     }
