@@ -66,7 +66,7 @@ public final class SilverMergeJob implements Job {
         progress.ensureExists();
         Map<String, Set<String>> applied = progress.applied();
         Map<String, Set<String>> appliedNow = new java.util.concurrent.ConcurrentHashMap<>();
-        List<TableSpec> ordered = parentsFirst(context.tables()).stream().flatMap(List::stream).toList();
+        List<TableSpec> ordered = parentsFirst(context.tables());
         List<TableOutcome> outcomes = PerTable.run(ordered, TABLE_PARALLELISM, SilverMergeJob::parents, table -> {
             Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
             Set<String> pending = new TreeSet<>(recorded);
@@ -83,25 +83,24 @@ public final class SilverMergeJob implements Job {
     }
 
     /**
-     * The tables in levels: a table's level comes after the levels of the tables its reference
-     * rules point to, so a reference rule sees this run's parents. A table starts as soon as its
-     * own parents are done; tables of one level are independent.
+     * The tables with each after the tables its reference rules point to, so a reference rule sees
+     * this run's parents; a table starts as soon as its own parents are done.
      */
-    static List<List<TableSpec>> parentsFirst(List<TableSpec> tables) {
+    static List<TableSpec> parentsFirst(List<TableSpec> tables) {
         Map<String, TableSpec> remaining = new LinkedHashMap<>();
         tables.forEach(t -> remaining.put(t.name(), t));
-        List<List<TableSpec>> levels = new ArrayList<>();
+        List<TableSpec> ordered = new ArrayList<>();
         while (!remaining.isEmpty()) {
-            List<TableSpec> level = remaining.values().stream()
+            List<TableSpec> ready = remaining.values().stream()
                     .filter(t -> parents(t).stream().noneMatch(remaining::containsKey))
                     .toList();
-            if (level.isEmpty()) {
+            if (ready.isEmpty()) {
                 throw new IllegalArgumentException("reference rules form a cycle among " + remaining.keySet());
             }
-            levels.add(level);
-            level.forEach(t -> remaining.remove(t.name()));
+            ordered.addAll(ready);
+            ready.forEach(t -> remaining.remove(t.name()));
         }
-        return levels;
+        return ordered;
     }
 
     /** The other tables the table's reference rules point to. */
