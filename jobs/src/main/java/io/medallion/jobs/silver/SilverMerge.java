@@ -1,24 +1,32 @@
 package io.medallion.jobs.silver;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
 import io.delta.tables.DeltaTable;
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.DeltaTables;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * SCD type 1 MERGE by business key: new keys are inserted, keys whose declared columns changed
- * are updated, and matched rows with equal values are left alone, so files without changes are
- * not rewritten.
+ * are updated, and rows equal to the silver row of their key (replays, late copies) are counted as
+ * unchanged and touch no file.
  */
 final class SilverMerge {
     /** The silver run that last wrote a row. */
     static final String RUN_COLUMN = "_silver_run_id";
+    /** Marks a source row equal to the silver row of its key; it is not written. */
+    private static final String UNCHANGED = "_unchanged";
 
     private SilverMerge() {
     }
@@ -28,14 +36,30 @@ final class SilverMerge {
         DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(), DeltaTables.withChangeFeed(properties));
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
-        List<String> same = new ArrayList<>();
+        List<String> same = new ArrayList<>(keys);
+        List<Column> compared = new ArrayList<>();
         for (ColumnSpec c : table.schema()) {
-            same.add("t.`" + c.name() + "` <=> s.`" + c.name() + "`");
+            compared.add(col(c.name()));
+            if (!table.key().contains(c.name())) {
+                same.add("t.`" + c.name() + "` <=> s.`" + c.name() + "`");
+            }
         }
+        // Delta rewrites every file holding a key the source matches, whatever the clause says, so a
+        // replayed row would rewrite its whole file to leave it as it was. Unchanged rows are marked
+        // first and match nothing, and are still part of the source, so Delta's numSourceRows counts them.
+        Dataset<Row> silver = spark.read().format("delta").load(path).select(compared.toArray(new Column[0]))
+                .withColumn(UNCHANGED, lit(true));
+        Dataset<Row> marked = rows.as("s").join(silver.as("t"), expr(String.join(" AND ", same)), "left_outer")
+                .select(col("s.*"), col("t." + UNCHANGED));
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String c : rows.columns()) {
+            values.put("`" + c + "`", "s.`" + c + "`");
+        }
+        String changed = "s." + UNCHANGED + " IS NULL";
         DeltaTable.forPath(spark, path).as("t")
-                .merge(rows.as("s"), String.join(" AND ", keys))
-                .whenMatched("NOT (" + String.join(" AND ", same) + ")").updateAll()
-                .whenNotMatched().insertAll()
+                .merge(marked.as("s"), String.join(" AND ", keys) + " AND " + changed)
+                .whenMatched().updateExpr(values)
+                .whenNotMatched(changed).insertExpr(values)
                 .execute();
         Map<String, String> metrics = DeltaTables.lastMergeMetrics(spark, path);
         long source = DeltaTables.metric(metrics, "numSourceRows");
