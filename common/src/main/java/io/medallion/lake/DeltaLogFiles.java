@@ -107,9 +107,14 @@ public final class DeltaLogFiles {
         }
     }
 
-    /** The operation, its parameters and its metrics as the commit recorded them. */
+    /**
+     * The operation, its parameters and its metrics as the commit recorded them.
+     *
+     * @param filesRemoved the commit's {@code remove} actions: the files it took out of the table,
+     *                     which an overwrite's metrics leave uncounted
+     */
     public record CommitInfo(long version, String operation, Map<String, String> operationParameters,
-                             Map<String, String> operationMetrics) {
+                             Map<String, String> operationMetrics, long filesRemoved) {
         /** The columns an {@code OPTIMIZE ... ZORDER BY} commit ordered by; empty for any other commit. */
         public List<String> zOrderBy() {
             String columns = operationParameters.get("zOrderBy");
@@ -135,17 +140,28 @@ public final class DeltaLogFiles {
 
     /** The {@code commitInfo} of one version of the table. */
     public static CommitInfo commit(Configuration hadoop, String tablePath, long version) {
-        for (JsonNode action : actions(hadoop, tablePath, version)) {
-            if (action.has("commitInfo")) {
-                return commitInfo(version, action.get("commitInfo"));
-            }
+        CommitInfo info = commitInfo(version, actions(hadoop, tablePath, version), new ArrayList<>());
+        if (info == null) {
+            throw new IllegalStateException(commitFile(tablePath, version) + " has no commitInfo");
         }
-        throw new IllegalStateException(commitFile(tablePath, version) + " has no commitInfo");
+        return info;
     }
 
-    private static CommitInfo commitInfo(long version, JsonNode info) {
-        return new CommitInfo(version, info.path("operation").asText(), texts(info.path("operationParameters")),
-                texts(info.path("operationMetrics")));
+    /** The commit's {@code commitInfo} (null if it has none); the paths of the files it added go to {@code added}. */
+    private static CommitInfo commitInfo(long version, List<JsonNode> actions, List<String> added) {
+        JsonNode info = null;
+        long removed = 0;
+        for (JsonNode action : actions) {
+            if (action.has("add")) {
+                added.add(action.get("add").path("path").asText());
+            } else if (action.has("remove")) {
+                removed++;
+            } else if (action.has("commitInfo")) {
+                info = action.get("commitInfo");
+            }
+        }
+        return info == null ? null : new CommitInfo(version, info.path("operation").asText(),
+                texts(info.path("operationParameters")), texts(info.path("operationMetrics")), removed);
     }
 
     private static Map<String, String> texts(JsonNode object) {
@@ -167,14 +183,7 @@ public final class DeltaLogFiles {
         List<Long> versions = versions(hadoop, tablePath);
         for (int i = versions.size() - 1; i >= 0 && !unseen.isEmpty(); i--) {
             List<String> added = new ArrayList<>();
-            CommitInfo info = null;
-            for (JsonNode action : actions(hadoop, tablePath, versions.get(i))) {
-                if (action.has("add")) {
-                    added.add(action.get("add").path("path").asText());
-                } else if (action.has("commitInfo")) {
-                    info = commitInfo(versions.get(i), action.get("commitInfo"));
-                }
-            }
+            CommitInfo info = commitInfo(versions.get(i), actions(hadoop, tablePath, versions.get(i)), added);
             added.removeIf(p -> !unseen.remove(p));
             if (info != null && by.test(info)) {
                 accepted.addAll(added);

@@ -82,17 +82,22 @@ public final class DeltaTables {
         return lastCommitMetrics(spark, path, "MERGE");
     }
 
-    /**
-     * The operation metrics of the table's latest commit, which must be the {@code operation} just
-     * run (one writer per table at a time): Delta's own count of what the commit did.
-     */
+    /** The operation metrics of the table's latest commit; see {@link #lastCommit}. */
     public static Map<String, String> lastCommitMetrics(SparkSession spark, String path, String operation) {
+        return lastCommit(spark, path, operation).operationMetrics();
+    }
+
+    /**
+     * The table's latest commit, which must be the {@code operation} just run (one writer per table
+     * at a time): Delta's own account of what the commit did.
+     */
+    public static DeltaLogFiles.CommitInfo lastCommit(SparkSession spark, String path, String operation) {
         DeltaLogFiles.CommitInfo last = DeltaLogFiles.latestCommit(spark.sparkContext().hadoopConfiguration(), path);
         if (!operation.equals(last.operation())) {
             throw new IllegalStateException("expected the " + operation + " as the latest commit of " + path + ", found "
                     + last.operation() + "; is another writer active on this table?");
         }
-        return last.operationMetrics();
+        return last;
     }
 
     public static long metric(Map<String, String> metrics, String name) {

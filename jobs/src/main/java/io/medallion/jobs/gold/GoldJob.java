@@ -173,14 +173,16 @@ public final class GoldJob implements Job {
         writer.save(target);
         refreshed.put(model.name(), now);
 
-        Map<String, String> m = DeltaTables.lastCommitMetrics(spark, target, "WRITE");
+        // Files removed are counted from the commit's remove actions: an overwrite's metrics have no
+        // numRemovedFiles, so a full rebuild would otherwise report none.
+        DeltaLogFiles.CommitInfo commit = DeltaTables.lastCommit(spark, target, "WRITE");
+        Map<String, String> m = commit.operationMetrics();
         long written = DeltaTables.metric(m, "numOutputRows");
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{}: {} rows written in {} file(s), {} file(s) replaced, in {} s", model.name(), written,
-                DeltaTables.metric(m, "numFiles"), DeltaTables.metric(m, "numRemovedFiles"),
-                String.format("%.1f", seconds));
+                DeltaTables.metric(m, "numFiles"), commit.filesRemoved(), String.format("%.1f", seconds));
         return outcome.rowsWritten(written).filesAdded(DeltaTables.metric(m, "numFiles"))
-                .filesRemoved(DeltaTables.metric(m, "numRemovedFiles"))
+                .filesRemoved(commit.filesRemoved())
                 .metric("refresh", reason == null ? "incremental" : "full")
                 .metric("partitions_rewritten", reason == null ? String.valueOf(affected.size()) : "all")
                 .metric("partitions", reason == null ? String.join(" OR ", affected) : "")

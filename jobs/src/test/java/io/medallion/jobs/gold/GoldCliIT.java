@@ -311,6 +311,10 @@ class GoldCliIT {
         assertThat(List.of(gold("pricing_daily").inputFiles())).as("every file rewritten")
                 .doesNotContainAnyElementsOf(filesBefore);
         assertThat(contents("pricing_daily")).isEqualTo(rows);
+        Row ledger = spark.read().format("delta").load(lake.resolve("ops/runs").toString())
+                .where("job = 'gold' AND table_name = 'pricing_daily'").orderBy(col("started_at").desc()).first();
+        assertThat(ledger.<Long>getAs("files_removed")).as("files the rebuild replaced, in the ledger")
+                .isEqualTo(filesBefore.size());
     }
 
     /** A copy of conf/ (spec, env overlay, gold SQL) to edit, with the spec's text passed through {@code edit}. */
