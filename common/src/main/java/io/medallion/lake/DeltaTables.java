@@ -77,6 +77,11 @@ public final class DeltaTables {
         return columns.isEmpty() ? "nothing (unpartitioned)" : "[" + String.join(", ", columns) + "]";
     }
 
+    /** Appends the rows to the Delta table at {@code path}, creating it (empty when there are no rows). */
+    public static void append(SparkSession spark, String path, List<Row> rows, StructType schema) {
+        spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path);
+    }
+
     /** The metrics of the MERGE just run on the table; see {@link #lastCommitMetrics}. */
     public static Map<String, String> lastMergeMetrics(SparkSession spark, String path) {
         return lastCommitMetrics(spark, path, "MERGE");

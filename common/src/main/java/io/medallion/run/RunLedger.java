@@ -1,6 +1,7 @@
 package io.medallion.run;
 
 import io.delta.tables.DeltaTable;
+import io.medallion.lake.DeltaTables;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -101,7 +102,7 @@ public final class RunLedger {
                     TableStatus.RUNNING.ledgerName(), Timestamp.from(context.startedAt()), null, null, null, null,
                     null, null, null, null, null));
         }
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+        DeltaTables.append(spark, path, rows, SCHEMA);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.medallion.jobs.bronze;
 
 import io.delta.tables.DeltaTable;
+import io.medallion.lake.DeltaTables;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class IngestedFiles {
     /** Creates the empty table, so that tables ingested in parallel only ever append to it. */
     void ensureExists() {
         if (!DeltaTable.isDeltaTable(spark, path)) {
-            spark.createDataFrame(List.of(), SCHEMA).write().format("delta").mode("append").save(path);
+            DeltaTables.append(spark, path, List.of(), SCHEMA);
         }
     }
 
@@ -74,6 +75,6 @@ public final class IngestedFiles {
     }
 
     void record(List<Row> rows) {
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+        DeltaTables.append(spark, path, rows, SCHEMA);
     }
 }

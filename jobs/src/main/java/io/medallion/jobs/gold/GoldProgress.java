@@ -3,6 +3,7 @@ package io.medallion.jobs.gold;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import io.medallion.lake.DeltaTables;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class GoldProgress {
 
     /** Creates the table up front, so models refreshed side by side never race to create it. */
     void ensureExists() {
-        io.medallion.lake.DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
+        DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
     }
 
     /** What each model's last recorded refresh read: one read of the table for all models. */
@@ -74,7 +75,7 @@ final class GoldProgress {
         readByModel.forEach((model, read) -> read.versions().forEach((input, version) ->
                 rows.add(RowFactory.create(model, input, version, read.sqlSha256(), runId, now))));
         if (!rows.isEmpty()) {
-            spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+            DeltaTables.append(spark, path, rows, SCHEMA);
         }
     }
 }

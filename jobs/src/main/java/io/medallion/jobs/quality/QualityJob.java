@@ -2,6 +2,7 @@ package io.medallion.jobs.quality;
 
 import io.medallion.config.ConstraintKind;
 import io.medallion.config.ConstraintSpec;
+import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
@@ -66,18 +67,14 @@ public final class QualityJob implements Job {
         List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), t -> t, PARALLELISM,
                 table -> check(context, catalog, table, suites.get(table), results, metrics, sections));
         if (!metrics.isEmpty()) {
-            append(context, results, QualityResults.RESULTS_SCHEMA, QualityResults.RESULTS);
-            append(context, metrics, QualityResults.METRICS_SCHEMA, QualityResults.METRICS);
+            DeltaTables.append(context.spark(), context.lake().ops(QualityResults.RESULTS), results,
+                    QualityResults.RESULTS_SCHEMA);
+            DeltaTables.append(context.spark(), context.lake().ops(QualityResults.METRICS), metrics,
+                    QualityResults.METRICS_SCHEMA);
             String report = QualityReports.write(context, suites.keySet(), sections);
             LOG.info("quality report: {}.html (and .json)", report);
         }
         return outcomes;
-    }
-
-    private static void append(JobContext context, List<Row> rows, org.apache.spark.sql.types.StructType schema,
-                               String table) {
-        context.spark().createDataFrame(rows, schema).write().format("delta").mode("append")
-                .save(context.lake().ops(table));
     }
 
     private TableOutcome check(JobContext context, LakeCatalog catalog, String table,

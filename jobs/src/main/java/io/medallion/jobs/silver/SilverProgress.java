@@ -1,6 +1,7 @@
 package io.medallion.jobs.silver;
 
 import io.delta.tables.DeltaTable;
+import io.medallion.lake.DeltaTables;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class SilverProgress {
 
     /** Creates the table up front, so tables applied side by side never race to create it. */
     void ensureExists() {
-        io.medallion.lake.DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
+        DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
     }
 
     Map<String, Set<String>> applied() {
@@ -60,7 +61,7 @@ final class SilverProgress {
         bronzeRunIdsByTable.forEach((table, ids) -> ids.forEach(id -> rows.add(RowFactory.create(table, id,
                 silverRunId, now))));
         if (!rows.isEmpty()) {
-            spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+            DeltaTables.append(spark, path, rows, SCHEMA);
         }
     }
 }
