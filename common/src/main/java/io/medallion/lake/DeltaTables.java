@@ -1,5 +1,6 @@
 package io.medallion.lake;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.List;
@@ -25,20 +26,26 @@ public final class DeltaTables {
         return all;
     }
 
-    /** Creates an empty table with the schema of {@code shape} unless one exists, so later writes can MERGE into it. */
-    public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy) {
-        createIfMissing(spark, path, shape, partitionBy, Map.of());
+    /**
+     * Creates an empty table with the schema of {@code shape} unless one exists, so later writes can
+     * MERGE into it.
+     *
+     * @return whether it created the table, which is then empty
+     */
+    public static boolean createIfMissing(SparkSession spark, String path, Dataset<Row> shape,
+                                          List<String> partitionBy) {
+        return createIfMissing(spark, path, shape, partitionBy, Map.of());
     }
 
     /**
      * As {@link #createIfMissing(SparkSession, String, Dataset, List)}, with table properties. An
      * existing table must already be partitioned by {@code partitionBy}: see {@link #requirePartitioning}.
      */
-    public static void createIfMissing(SparkSession spark, String path, Dataset<Row> shape, List<String> partitionBy,
-                                       Map<String, String> properties) {
+    public static boolean createIfMissing(SparkSession spark, String path, Dataset<Row> shape,
+                                          List<String> partitionBy, Map<String, String> properties) {
         if (DeltaTable.isDeltaTable(spark, path)) {
             requirePartitioning(spark, path, partitionBy);
-            return;
+            return false;
         }
         // Nullable like a DataFrame write, so no NOT NULL constraints creep in from the shape.
         StructType schema = new StructType();
@@ -55,6 +62,19 @@ public final class DeltaTables {
             builder = builder.property(p.getKey(), p.getValue());
         }
         builder.execute();
+        return true;
+    }
+
+    /**
+     * Appends the rows to a table that {@link #createIfMissing} has just created, in place of a
+     * MERGE: into an empty table every source row is an insert, and the MERGE would spend a join
+     * and several Spark jobs to find that out.
+     *
+     * @return how many rows the append wrote (Delta's {@code numOutputRows})
+     */
+    public static long appendToNew(SparkSession spark, String path, Dataset<Row> rows) {
+        rows.write().format("delta").mode("append").save(path);
+        return metric(lastCommitMetrics(spark, path, "WRITE"), "numOutputRows");
     }
 
     /**
@@ -82,9 +102,15 @@ public final class DeltaTables {
         spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path);
     }
 
-    /** The metrics of the MERGE just run on the table; see {@link #lastCommitMetrics}. */
-    public static Map<String, String> lastMergeMetrics(SparkSession spark, String path) {
-        return lastCommitMetrics(spark, path, "MERGE");
+    /**
+     * Runs the MERGE and returns Delta's metrics of it, or an empty map when it changed nothing: a
+     * MERGE with no row to write makes no commit, and the latest commit is then an earlier one.
+     */
+    public static Map<String, String> merge(SparkSession spark, String path, DeltaMergeBuilder merge) {
+        long before = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
+        merge.execute();
+        DeltaLogFiles.CommitInfo last = lastCommit(spark, path, "MERGE", before);
+        return last == null ? Map.of() : last.operationMetrics();
     }
 
     /** The operation metrics of the table's latest commit; see {@link #lastCommit}. */
@@ -97,7 +123,15 @@ public final class DeltaTables {
      * at a time): Delta's own account of what the commit did.
      */
     public static DeltaLogFiles.CommitInfo lastCommit(SparkSession spark, String path, String operation) {
+        return lastCommit(spark, path, operation, -1);
+    }
+
+    /** As {@link #lastCommit(SparkSession, String, String)}; null when the table is still at version {@code before}. */
+    private static DeltaLogFiles.CommitInfo lastCommit(SparkSession spark, String path, String operation, long before) {
         DeltaLogFiles.CommitInfo last = DeltaLogFiles.latestCommit(spark.sparkContext().hadoopConfiguration(), path);
+        if (last.version() == before) {
+            return null;
+        }
         if (!operation.equals(last.operation())) {
             throw new IllegalStateException("expected the " + operation + " as the latest commit of " + path + ", found "
                     + last.operation() + "; is another writer active on this table?");

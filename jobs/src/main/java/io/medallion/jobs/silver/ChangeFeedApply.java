@@ -111,16 +111,16 @@ final class ChangeFeedApply {
     /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
     private static long[] mergeState(SparkSession spark, String path, Dataset<Row> current, TableSpec table,
                                      Map<String, String> properties) {
-        DeltaTables.createIfMissing(spark, path, current, List.of(), DeltaTables.withChangeFeed(properties));
+        if (DeltaTables.createIfMissing(spark, path, current, List.of(), DeltaTables.withChangeFeed(properties))) {
+            return new long[] {DeltaTables.appendToNew(spark, path, current), 0, 0};
+        }
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
-        DeltaTable.forPath(spark, path).as("t")
+        Map<String, String> m = DeltaTables.merge(spark, path, DeltaTable.forPath(spark, path).as("t")
                 .merge(current.as("s"), String.join(" AND ", keys))
                 .whenMatched("t." + SEQ + " <> s." + SEQ).updateAll()
                 .whenNotMatched().insertAll()
-                .whenNotMatchedBySource().delete()
-                .execute();
-        Map<String, String> m = DeltaTables.lastMergeMetrics(spark, path);
+                .whenNotMatchedBySource().delete());
         return new long[] {DeltaTables.metric(m, "numTargetRowsInserted"), DeltaTables.metric(m, "numTargetRowsUpdated"),
             DeltaTables.metric(m, "numTargetRowsDeleted")};
     }

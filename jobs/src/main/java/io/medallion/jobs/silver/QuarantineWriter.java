@@ -60,7 +60,10 @@ final class QuarantineWriter {
             col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(RULES), col(REASON), col(RAW),
             current_timestamp().as(QUARANTINED_AT)};
         Dataset<Row> records = rows.select(columns);
-        DeltaTables.createIfMissing(spark, path, records, java.util.List.of());
+        if (DeltaTables.createIfMissing(spark, path, records, java.util.List.of())) {
+            DeltaTables.appendToNew(spark, path, records);
+            return;
+        }
         DeltaTable.forPath(spark, path).as("q")
                 .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line")
                 .whenNotMatched().insertAll()

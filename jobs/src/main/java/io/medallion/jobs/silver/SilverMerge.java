@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * SCD type 1 MERGE by business key: new keys are inserted, keys whose declared columns changed
  * are updated, and rows equal to the silver row of their key (replays, late copies) are counted as
- * unchanged and touch no file.
+ * unchanged and touch no file. The first load into a new table is an append.
  */
 final class SilverMerge {
     /** The silver run that last wrote a row. */
@@ -33,7 +33,10 @@ final class SilverMerge {
 
     static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table,
                              Map<String, String> properties) {
-        DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(), DeltaTables.withChangeFeed(properties));
+        if (DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(),
+                DeltaTables.withChangeFeed(properties))) {
+            return new MergeCounts(DeltaTables.appendToNew(spark, path, rows), 0, 0);
+        }
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
         List<String> same = new ArrayList<>(keys);
@@ -56,13 +59,12 @@ final class SilverMerge {
             values.put("`" + c + "`", "s.`" + c + "`");
         }
         String changed = "s." + UNCHANGED + " IS NULL";
-        DeltaTable.forPath(spark, path).as("t")
+        Map<String, String> metrics = DeltaTables.merge(spark, path, DeltaTable.forPath(spark, path).as("t")
                 .merge(marked.as("s"), String.join(" AND ", keys) + " AND " + changed)
                 .whenMatched().updateExpr(values)
-                .whenNotMatched(changed).insertExpr(values)
-                .execute();
-        Map<String, String> metrics = DeltaTables.lastMergeMetrics(spark, path);
-        long source = DeltaTables.metric(metrics, "numSourceRows");
+                .whenNotMatched(changed).insertExpr(values));
+        // No commit: every source row was unchanged, and only a count says how many there were.
+        long source = metrics.isEmpty() ? rows.count() : DeltaTables.metric(metrics, "numSourceRows");
         long inserted = DeltaTables.metric(metrics, "numTargetRowsInserted");
         long updated = DeltaTables.metric(metrics, "numTargetRowsUpdated");
         return new MergeCounts(inserted, updated, source - inserted - updated);

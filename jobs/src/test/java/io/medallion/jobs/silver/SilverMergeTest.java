@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.config.TableSpec;
+import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
 import io.medallion.testing.TestSpark;
 import io.medallion.testing.TestSpecs;
@@ -19,7 +20,10 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The silver MERGE inserts new keys, updates changed ones, and leaves the files of unchanged rows alone. */
+/**
+ * The silver MERGE inserts new keys, updates changed ones, and leaves the files of unchanged rows
+ * alone; the first load into a new table is an append.
+ */
 class SilverMergeTest {
     private static final StructType ROWS = new StructType()
             .add("id", DataTypes.LongType)
@@ -35,18 +39,27 @@ class SilverMergeTest {
         String path = dir.resolve("lake/silver/people").toString();
         MergeCounts first = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null), table, Map.of());
         assertThat(first).isEqualTo(new MergeCounts(3, 0, 0));
+        assertThat(DeltaTables.lastCommitMetrics(spark, path, "WRITE")).as("the first load is an append")
+                .containsEntry("numOutputRows", "3");
 
         // Replays of every row (a null included) and one new key: nothing to rewrite.
         MergeCounts replay = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null, 4, "d"), table,
                 Map.of());
         assertThat(replay).isEqualTo(new MergeCounts(1, 0, 3));
-        assertThat(DeltaTables.metric(DeltaTables.lastMergeMetrics(spark, path), "numTargetFilesRemoved"))
+        assertThat(DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, path, "MERGE"), "numTargetFilesRemoved"))
                 .as("files rewritten for unchanged rows").isZero();
 
         MergeCounts change = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c"), table, Map.of());
         assertThat(change).isEqualTo(new MergeCounts(0, 2, 1));
         assertThat(spark.read().format("delta").load(path).orderBy("id").collectAsList()).map(Row::toString)
                 .containsExactly("[1,a]", "[2,B]", "[3,c]", "[4,d]");
+
+        // Nothing but replays: the MERGE commits nothing, and its rows are still counted.
+        long version = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
+        MergeCounts replayOnly = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c", 4, "d"), table,
+                Map.of());
+        assertThat(replayOnly).isEqualTo(new MergeCounts(0, 0, 4));
+        assertThat(DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path)).isEqualTo(version);
     }
 
     private TableSpec table() throws Exception {
