@@ -1,13 +1,13 @@
 package io.medallion.run;
 
 import io.delta.tables.DeltaTable;
-import io.medallion.lake.DeltaTables;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,9 +24,10 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RunLedger {
     public static final String TABLE = "runs";
+    private static final String RUN_ID = "run_id";
 
     public static final StructType SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
+            .add(RUN_ID, DataTypes.StringType, false)
             .add("job", DataTypes.StringType, false)
             .add("table_name", DataTypes.StringType, false)
             .add("run_date", DataTypes.DateType, true)
@@ -102,14 +103,20 @@ public final class RunLedger {
                     TableStatus.RUNNING.ledgerName(), Timestamp.from(context.startedAt()), null, null, null, null,
                     null, null, null, null, null));
         }
-        DeltaTables.append(spark, path, rows, SCHEMA);
+        DataFrameWriter<Row> append = spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta")
+                .mode("append");
+        // A new ledger is partitioned by run id, so closing a run replaces its partition without
+        // reading a file. A ledger made unpartitioned by an earlier version stays so; closing then
+        // reads the run's open rows.
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            append = append.partitionBy(RUN_ID);
+        }
+        append.save(path);
     }
 
     /**
      * Replaces the run's {@code running} rows with the outcomes, in one commit: an overwrite of
-     * exactly this run's rows ({@code replaceWhere}). The open rows sit in files of their own, and
-     * Delta's file statistics on {@code run_id} leave every other file unread, so this takes fewer
-     * Spark jobs than the MERGE it replaced (about 0.5 s less per stage in the demo).
+     * exactly this run's rows ({@code replaceWhere}), which is the run's own partition.
      */
     public void close(JobContext context, List<TableOutcome> outcomes, Instant endedAt) {
         List<Row> rows = new ArrayList<>();
@@ -120,6 +127,6 @@ public final class RunLedger {
                     o.filesRemoved(), new java.util.HashMap<>(o.metrics()), o.message()));
         }
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode("overwrite")
-                .option("replaceWhere", "run_id = '" + context.runId().replace("'", "''") + "'").save(path);
+                .option("replaceWhere", RUN_ID + " = '" + context.runId().replace("'", "''") + "'").save(path);
     }
 }

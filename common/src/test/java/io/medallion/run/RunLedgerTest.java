@@ -2,6 +2,8 @@ package io.medallion.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medallion.lake.DeltaTables;
+import io.medallion.lake.TableFiles;
 import io.medallion.testing.TestSpark;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,5 +48,23 @@ class RunLedgerTest {
                 .where("run_id = 'run-b'").select("status", "message").first();
         assertThat(abandoned.getString(0)).isEqualTo("failed");
         assertThat(abandoned.getString(1)).contains("closed by run run-c");
+        assertThat(TableFiles.partitionColumns(spark, dir.resolve("runs").toString()))
+                .as("each run's rows in a partition of their own, replaced without reading a file")
+                .containsExactly("run_id");
+    }
+
+    @Test
+    void anUnpartitionedLedgerFromAnEarlierVersionIsStillOpenedAndClosed() {
+        SparkSession spark = TestSpark.session();
+        String path = dir.resolve("old-runs").toString();
+        DeltaTables.append(spark, path, List.of(), RunLedger.SCHEMA);
+        RunLedger ledger = new RunLedger(spark, path);
+        JobContext gold = run(spark, "run-d", "gold");
+        ledger.open(gold, List.of("fact_sales"));
+        ledger.close(gold, List.of(TableOutcome.builder("fact_sales").rowsWritten(7).build()), Instant.now());
+
+        assertThat(spark.read().format("delta").load(path).select("run_id", "status", "rows_written")
+                .collectAsList()).map(r -> r.mkString("|")).containsExactly("run-d|succeeded|7");
+        assertThat(TableFiles.partitionColumns(spark, path)).isEmpty();
     }
 }
