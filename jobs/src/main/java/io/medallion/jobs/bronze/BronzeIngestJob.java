@@ -60,7 +60,6 @@ public final class BronzeIngestJob implements Job {
     @Override
     public List<TableOutcome> run(JobContext context) {
         IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake().ops(IngestedFiles.TABLE));
-        ingested.ensureExists();
         Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
         Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name());
         List<Row> proven = Collections.synchronizedList(new ArrayList<>());

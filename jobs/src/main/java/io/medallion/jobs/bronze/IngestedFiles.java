@@ -41,16 +41,12 @@ public final class IngestedFiles {
         this.path = path;
     }
 
-    /** Creates the empty table, so that tables ingested in parallel only ever append to it. */
-    void ensureExists() {
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            DeltaTables.append(spark, path, List.of(), SCHEMA);
-        }
-    }
-
     /** Every table's ingested files, by table and path: one read for the whole run. */
     Map<String, Map<String, Entry>> byTable() {
         Map<String, Map<String, Entry>> entries = new HashMap<>();
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return entries;
+        }
         List<Row> rows = spark.read().format("delta").load(path)
                 .select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
                 .collectAsList();
@@ -74,6 +70,7 @@ public final class IngestedFiles {
         return runs;
     }
 
+    /** Records the files in one commit, which creates the table on the first run. */
     void record(List<Row> rows) {
         DeltaTables.append(spark, path, rows, SCHEMA);
     }

@@ -14,9 +14,14 @@ import io.medallion.jobs.quality.QualityResults;
 import io.medallion.lake.LakePaths;
 import io.medallion.run.RunLedger;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +39,7 @@ final class DemoSummary {
     }
 
     void print(PrintWriter out) {
+        Map<String, String> counts = countRows();
         Map<String, Long> duplicates = new HashMap<>();
         Dataset<Row> runs = read(lake.ops(RunLedger.TABLE));
         if (runs != null) {
@@ -46,9 +52,9 @@ final class DemoSummary {
         out.println("Rows per layer and table");
         out.printf("  %-12s %10s %10s %12s %12s%n", "table", "bronze", "silver", "quarantined", "duplicates");
         for (TableSpec t : spec.tables().values()) {
-            out.printf("  %-12s %10s %10s %12s %12s%n", t.name(), count(lake.bronze(t.name())),
-                    count(lake.table(LakePaths.SILVER, t.name())),
-                    count(lake.table(LakePaths.SILVER, "_quarantine_" + t.name())),
+            out.printf("  %-12s %10s %10s %12s %12s%n", t.name(), counts.get(lake.bronze(t.name())),
+                    counts.get(lake.table(LakePaths.SILVER, t.name())),
+                    counts.get(lake.table(LakePaths.SILVER, "_quarantine_" + t.name())),
                     duplicates.getOrDefault(t.name(), 0L));
         }
         out.println("  (duplicates: copies and replays of a key, and change events superseded by newer ones)");
@@ -69,7 +75,7 @@ final class DemoSummary {
         out.println();
         out.println("Gold tables");
         spec.gold().forEach((name, model) -> out.printf("  gold.%-28s %10s rows   %s%n", name,
-                count(lake.table(LakePaths.GOLD, name)), model.description()));
+                counts.get(lake.table(LakePaths.GOLD, name)), model.description()));
 
         printQuality(out);
 
@@ -113,8 +119,28 @@ final class DemoSummary {
         return DeltaTable.isDeltaTable(spark, path) ? spark.read().format("delta").load(path) : null;
     }
 
-    private String count(String path) {
-        Dataset<Row> table = read(path);
-        return table == null ? "-" : String.format("%,d", table.count());
+    /** The row count of every table the summary shows, by path, counted side by side: they are small and many. */
+    private Map<String, String> countRows() {
+        List<String> paths = new ArrayList<>();
+        for (TableSpec t : spec.tables().values()) {
+            paths.addAll(List.of(lake.bronze(t.name()), lake.table(LakePaths.SILVER, t.name()),
+                    lake.table(LakePaths.SILVER, "_quarantine_" + t.name())));
+        }
+        spec.gold().keySet().forEach(name -> paths.add(lake.table(LakePaths.GOLD, name)));
+        // Threads of our own, not the common pool: they inherit this thread's class loader, which
+        // finds Delta under spark-submit too.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Map<String, CompletableFuture<String>> counts = new LinkedHashMap<>();
+            paths.forEach(p -> counts.put(p, CompletableFuture.supplyAsync(() -> {
+                Dataset<Row> table = read(p);
+                return table == null ? "-" : String.format("%,d", table.count());
+            }, threads)));
+            Map<String, String> done = new HashMap<>();
+            counts.forEach((p, c) -> done.put(p, c.join()));
+            return done;
+        } finally {
+            threads.shutdown();
+        }
     }
 }

@@ -78,7 +78,6 @@ public final class GoldJob implements Job {
     public List<TableOutcome> run(JobContext context) {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
         GoldProgress progress = new GoldProgress(context.spark(), context.lake().ops(GoldProgress.TABLE));
-        progress.ensureExists();
         Map<String, GoldProgress.Snapshot> last = progress.lastByModel();
         Map<String, GoldProgress.Snapshot> refreshed = new java.util.concurrent.ConcurrentHashMap<>();
         List<TableOutcome> outcomes = PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,

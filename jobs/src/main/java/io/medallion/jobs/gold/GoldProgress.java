@@ -44,11 +44,6 @@ final class GoldProgress {
         this.path = path;
     }
 
-    /** Creates the table up front, so models refreshed side by side never race to create it. */
-    void ensureExists() {
-        DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
-    }
-
     /** What each model's last recorded refresh read: one read of the table for all models. */
     Map<String, Snapshot> lastByModel() {
         Map<String, Snapshot> last = new HashMap<>();

@@ -63,7 +63,6 @@ public final class SilverMergeJob implements Job {
         Map<String, Set<String>> ingested =
                 new IngestedFiles(spark, context.lake().ops(IngestedFiles.TABLE)).runIdsByTable();
         SilverProgress progress = new SilverProgress(spark, context.lake().ops(SilverProgress.TABLE));
-        progress.ensureExists();
         Map<String, Set<String>> applied = progress.applied();
         Map<String, Set<String>> appliedNow = new java.util.concurrent.ConcurrentHashMap<>();
         List<TableSpec> ordered = parentsFirst(context.tables());

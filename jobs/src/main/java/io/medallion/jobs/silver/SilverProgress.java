@@ -38,11 +38,6 @@ final class SilverProgress {
         this.path = path;
     }
 
-    /** Creates the table up front, so tables applied side by side never race to create it. */
-    void ensureExists() {
-        DeltaTables.createIfMissing(spark, path, spark.createDataFrame(List.of(), SCHEMA), List.of());
-    }
-
     Map<String, Set<String>> applied() {
         Map<String, Set<String>> applied = new HashMap<>();
         if (!DeltaTable.isDeltaTable(spark, path)) {
