@@ -127,6 +127,28 @@ public final class DeltaLogFiles {
                 throw new UncheckedIOException("unreadable zOrderBy in Delta commit " + version + ": " + columns, e);
             }
         }
+
+        /**
+         * How many rows the table's change feed holds for this commit at least, from its metrics: an
+         * append's rows, a MERGE's inserts and deletes and both images of its updates, a DELETE's
+         * rows and both images of an UPDATE's. An overwrite's deleted rows are not in its metrics,
+         * and a commit that changes no row (OPTIMIZE, VACUUM) or is unknown counts 0.
+         */
+        public long changedRowsAtLeast() {
+            return switch (operation) {
+                case "WRITE", "CREATE TABLE AS SELECT", "REPLACE TABLE AS SELECT", "CREATE OR REPLACE TABLE AS SELECT"
+                        -> metric("numOutputRows");
+                case "MERGE" -> metric("numTargetRowsInserted") + 2 * metric("numTargetRowsUpdated")
+                        + metric("numTargetRowsDeleted");
+                case "DELETE" -> metric("numDeletedRows");
+                case "UPDATE" -> 2 * metric("numUpdatedRows");
+                default -> 0;
+            };
+        }
+
+        private long metric(String name) {
+            return Long.parseLong(operationMetrics.getOrDefault(name, "0"));
+        }
     }
 
     /** The {@code commitInfo} of the table's latest commit. */

@@ -60,6 +60,29 @@ public final class PerTable {
         return each(items, name, item -> List.of(), parallelism, work);
     }
 
+    /**
+     * Starts {@code work} on a thread of its own, with this thread's log context, for a table's work
+     * that may overlap the rest of it; join the future to wait for it and to get its failure.
+     */
+    public static CompletableFuture<Void> alongside(String name, Runnable work) {
+        Map<String, String> logContext = ThreadContext.getImmutableContext();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            ThreadContext.putAll(logContext);
+            try {
+                work.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            } finally {
+                ThreadContext.clearMap();
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
     /** As {@link #run(List, int, Function, TableWork)}, for items other than tables. */
     public static <T> List<TableOutcome> each(List<T> items, Function<T, String> name,
                                               Function<T, Collection<String>> dependsOn, int parallelism,

@@ -206,11 +206,16 @@ public final class GoldJob implements Job {
             if (from.equals(input.getValue())) {
                 continue;
             }
-            long changed = changes.write(input.getKey(), from + 1, input.getValue());
-            if (changed == 0) {
-                continue; // only maintenance commits: an empty stand-in would widen an outer join
-            }
             long rows = catalog.rowCount(input.getKey(), input.getValue());
+            // The commits' metrics tell how many rows changed at least: when that is already too many,
+            // the change feed is not read.
+            long changed = changedRowsAtLeast(catalog, input.getKey(), from + 1, input.getValue());
+            if (changed <= REBUILD_ABOVE_CHANGED_SHARE * rows) {
+                changed = changes.write(input.getKey(), from + 1, input.getValue());
+                if (changed == 0) {
+                    continue; // only maintenance commits: an empty stand-in would widen an outer join
+                }
+            }
             if (changed > REBUILD_ABOVE_CHANGED_SHARE * rows) {
                 return new Affected(Set.of(), String.format("%,d changed rows in %s, more than %.0f%% of its "
                         + "%,d rows", changed, input.getKey(), REBUILD_ABOVE_CHANGED_SHARE * 100, rows));
@@ -229,6 +234,20 @@ public final class GoldJob implements Job {
             }
         }
         return new Affected(affected, null);
+    }
+
+    /** The rows the table's commits {@code from} to {@code to} changed at least, from their metrics. */
+    private static long changedRowsAtLeast(LakeCatalog catalog, String table, long from, long to) {
+        org.apache.hadoop.conf.Configuration hadoop = catalog.spark().sparkContext().hadoopConfiguration();
+        long changed = 0;
+        for (long v = from; v <= to; v++) {
+            try {
+                changed += DeltaLogFiles.commit(hadoop, catalog.path(table), v).changedRowsAtLeast();
+            } catch (RuntimeException e) {
+                // a commit no longer in the log counts 0: reading the change feed then tells
+            }
+        }
+        return changed;
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -139,19 +140,27 @@ public final class SilverMergeJob implements Job {
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
             String quarantinePath = context.lake().table("silver", "_quarantine_" + table.name());
             long quarantined = unparsed + d.quarantined() + d.failing();
-            if (quarantined > 0) {
-                QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze)
-                        .unionByName(QuarantineWriter.rejected(judged)), context.runId());
-            }
+            // The quarantine is written while silver is MERGEd: tables whose reference rules point
+            // here wait for this table, and neither write needs the other.
+            CompletableFuture<Void> quarantining = quarantined == 0 ? CompletableFuture.completedFuture(null)
+                    : PerTable.alongside("quarantine-" + table.name(), () -> QuarantineWriter.write(spark,
+                            quarantinePath, QuarantineWriter.unparsed(bronze)
+                                    .unionByName(QuarantineWriter.rejected(judged)), context.runId()));
             long duplicates = d.kept() - d.keptKeys();
 
             Dataset<Row> latest = latestPerKey(judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP)), table);
             if (Faults.injected(LOSE_A_ROW)) {
                 latest = latest.exceptAll(latest.limit(1));
             }
-            MergeCounts merged = SilverMerge.merge(spark, silverPath,
-                    pii.protect(silverRows(latest, table, context), table), table,
-                    context.spec().maintenance(LakePaths.SILVER, table.name()).tableProperties());
+            MergeCounts merged;
+            try {
+                merged = SilverMerge.merge(spark, silverPath,
+                        pii.protect(silverRows(latest, table, context), table), table,
+                        context.spec().maintenance(LakePaths.SILVER, table.name()).tableProperties());
+            } finally {
+                quarantining.exceptionally(e -> null).join(); // after a failed MERGE too: nothing left writing
+            }
+            quarantining.join(); // the quarantine's own failure, if any
 
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
                     d.dropped(), duplicates).check(table.name());
