@@ -6,6 +6,7 @@ import io.medallion.config.PipelineSpecLoader;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
+import io.medallion.lake.TableFiles;
 import io.medallion.testing.TestSpark;
 import io.medallion.testing.TestSpecs;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class SilverMergeTest {
     @Test
     void unchangedRowsAreCountedAndTheirFilesAreNotRewritten() throws Exception {
         SparkSession spark = TestSpark.session();
-        TableSpec table = table();
+        TableSpec table = table("");
         String path = dir.resolve("lake/silver/people").toString();
         MergeCounts first = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null), table, Map.of());
         assertThat(first).isEqualTo(new MergeCounts(3, 0, 0));
@@ -62,7 +63,22 @@ class SilverMergeTest {
         assertThat(DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path)).isEqualTo(version);
     }
 
-    private TableSpec table() throws Exception {
+    @Test
+    void theFirstLoadOfAPartitionedTableGoesToItsPartitions() throws Exception {
+        SparkSession spark = TestSpark.session();
+        TableSpec table = table("    partition_by: [name]\n");
+        String path = dir.resolve("lake/silver/people").toString();
+        assertThat(SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, "a"), table, Map.of()))
+                .isEqualTo(new MergeCounts(3, 0, 0));
+        assertThat(TableFiles.partitionColumns(spark, path)).containsExactly("name");
+        assertThat(dir.resolve("lake/silver/people/name=a")).isDirectory();
+        assertThat(SilverMerge.merge(spark, path, rows(spark, 3, "a", 4, "b"), table, Map.of()))
+                .isEqualTo(new MergeCounts(1, 0, 1));
+        assertThat(spark.read().format("delta").load(path).where("name = 'b'").count()).isEqualTo(2);
+    }
+
+    /** The test table, with {@code extra} spec lines (indented as the table's keys). */
+    private TableSpec table(String extra) throws Exception {
         Path file = TestSpecs.write(dir, "people", """
                 pipeline: people
                 storage: {lake_root: %s, landing_root: %s}
@@ -73,7 +89,7 @@ class SilverMergeTest {
                       - {name: id, type: bigint, required: true}
                       - {name: name, type: string}
                     key: [id]
-                """.formatted(dir.resolve("lake"), dir.resolve("landing")));
+                %s""".formatted(dir.resolve("lake"), dir.resolve("landing"), extra));
         return new PipelineSpecLoader(Map.of(), dir).load(file, "local").tables().get("people");
     }
 
