@@ -135,19 +135,16 @@ public final class DeltaLogFiles {
          * and a commit that changes no row (OPTIMIZE, VACUUM) or is unknown counts 0.
          */
         public long changedRowsAtLeast() {
+            Map<String, String> m = operationMetrics;
             return switch (operation) {
                 case "WRITE", "CREATE TABLE AS SELECT", "REPLACE TABLE AS SELECT", "CREATE OR REPLACE TABLE AS SELECT"
-                        -> metric("numOutputRows");
-                case "MERGE" -> metric("numTargetRowsInserted") + 2 * metric("numTargetRowsUpdated")
-                        + metric("numTargetRowsDeleted");
-                case "DELETE" -> metric("numDeletedRows");
-                case "UPDATE" -> 2 * metric("numUpdatedRows");
+                        -> DeltaTables.metric(m, "numOutputRows");
+                case "MERGE" -> DeltaTables.metric(m, "numTargetRowsInserted")
+                        + 2 * DeltaTables.metric(m, "numTargetRowsUpdated") + DeltaTables.metric(m, "numTargetRowsDeleted");
+                case "DELETE" -> DeltaTables.metric(m, "numDeletedRows");
+                case "UPDATE" -> 2 * DeltaTables.metric(m, "numUpdatedRows");
                 default -> 0;
             };
-        }
-
-        private long metric(String name) {
-            return Long.parseLong(operationMetrics.getOrDefault(name, "0"));
         }
     }
 

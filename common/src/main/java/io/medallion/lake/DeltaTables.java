@@ -74,6 +74,11 @@ public final class DeltaTables {
      */
     public static long appendToNew(SparkSession spark, String path, Dataset<Row> rows) {
         rows.write().format("delta").mode("append").save(path);
+        return lastWriteRows(spark, path);
+    }
+
+    /** How many rows the write just committed to the table wrote (Delta's {@code numOutputRows}); see {@link #lastCommit}. */
+    public static long lastWriteRows(SparkSession spark, String path) {
         return metric(lastCommitMetrics(spark, path, "WRITE"), "numOutputRows");
     }
 

@@ -42,7 +42,7 @@ final class ChangedRows implements AutoCloseable {
                 .drop("_change_type", "_commit_version", "_commit_timestamp");
         changes.write().format("delta").mode("overwrite").save(path(table));
         // The write's own commit counts its rows: no Spark job (the folder is this model's alone).
-        return DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, path(table), "WRITE"), "numOutputRows");
+        return DeltaTables.lastWriteRows(spark, path(table));
     }
 
     /** Defines {@code table} in the catalog as the changed rows {@link #write} stored; hold the catalog's lock. */

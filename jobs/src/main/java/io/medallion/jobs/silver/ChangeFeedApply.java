@@ -145,7 +145,7 @@ final class ChangeFeedApply {
         Dataset<Row> versions = pii.protect(
                 timeline.where(col(OP).notEqual("d")).select(columns.toArray(new Column[0])), table);
         versions.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-        return DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, path, "WRITE"), "numOutputRows");
+        return DeltaTables.lastWriteRows(spark, path);
     }
 
     private static String[] concat(List<String> keys, String extra) {
