@@ -206,14 +206,18 @@ public final class GoldJob implements Job {
             if (from.equals(input.getValue())) {
                 continue;
             }
-            long rows = catalog.rowCount(input.getKey(), input.getValue());
             // The commits' metrics tell how many rows changed at least: when that is already too many,
-            // the change feed is not read.
+            // the change feed is not read. When they tell nothing, the rows are counted only if the
+            // feed has any.
             long changed = changedRowsAtLeast(catalog, input.getKey(), from + 1, input.getValue());
+            long rows = changed == 0 ? 0 : catalog.rowCount(input.getKey(), input.getValue());
             if (changed <= REBUILD_ABOVE_CHANGED_SHARE * rows) {
                 changed = changes.write(input.getKey(), from + 1, input.getValue());
                 if (changed == 0) {
                     continue; // only maintenance commits: an empty stand-in would widen an outer join
+                }
+                if (rows == 0) {
+                    rows = catalog.rowCount(input.getKey(), input.getValue());
                 }
             }
             if (changed > REBUILD_ABOVE_CHANGED_SHARE * rows) {
