@@ -8,10 +8,6 @@ import java.util.Objects;
  */
 public record CdcSpec(String opField, String sequenceField, String beforeField, String afterField)
         implements java.io.Serializable {
-    public static final String DEFAULT_OP = "op";
-    public static final String DEFAULT_SEQUENCE = "seq";
-    public static final String DEFAULT_BEFORE = "before";
-    public static final String DEFAULT_AFTER = "after";
 
     public CdcSpec {
         Objects.requireNonNull(opField, "opField");

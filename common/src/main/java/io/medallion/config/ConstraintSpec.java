@@ -1,6 +1,8 @@
 package io.medallion.config;
 
+import io.medallion.lake.TableRef;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
@@ -16,7 +18,7 @@ import java.util.OptionalDouble;
  * @param values allowed values (allowed_values)
  * @param regex the pattern (pattern)
  * @param predicate a Spark SQL boolean expression (predicate)
- * @param referencedTable {@code layer.table} the keys must exist in (references)
+ * @param referencedTable the table the keys must exist in (references)
  * @param referencedColumns the key columns in that table (references)
  * @param metric the history an anomaly check watches: {@code row_count} or a constraint's name (anomaly)
  * @param maxDecrease the largest allowed fall, as a share of the previous value (anomaly)
@@ -25,7 +27,7 @@ import java.util.OptionalDouble;
  */
 public record ConstraintSpec(String name, ConstraintKind kind, Severity severity, List<String> columns,
                              OptionalDouble min, OptionalDouble max, double minFraction, List<String> values,
-                             String regex, String predicate, String referencedTable,
+                             String regex, String predicate, Optional<TableRef> referencedTable,
                              List<String> referencedColumns, String metric, OptionalDouble maxDecrease,
                              OptionalDouble maxIncrease, String where) {
     public ConstraintSpec {
@@ -36,6 +38,7 @@ public record ConstraintSpec(String name, ConstraintKind kind, Severity severity
         values = List.copyOf(values);
         referencedColumns = List.copyOf(referencedColumns);
         where = where == null ? "" : where;
+        Objects.requireNonNull(referencedTable, "referencedTable");
     }
 
     /** What a failed constraint does to the run. */

@@ -1,5 +1,7 @@
 package io.medallion.config;
 
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +10,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -36,8 +37,8 @@ final class GoldBinder {
 
     private static GoldModelSpec bindModel(String name, SpecNode node, Path specDirectory,
                                            Collection<TableSpec> tables) {
-        node.allowOnly("description", "sql", "grain", "partition_by", "refresh");
-        String sqlSetting = node.string("sql");
+        node.allowOnly(SpecKeys.in(SpecKeys.MODEL));
+        String sqlSetting = SpecKeys.SQL.read(node);
         Path file = specDirectory.resolve(sqlSetting).normalize();
         String sql;
         try {
@@ -52,43 +53,32 @@ final class GoldBinder {
         } catch (IllegalArgumentException e) {
             throw new SpecException(file.toString(), "gold." + name + ".sql", e.getMessage(), e);
         }
-        List<String> valid = readable(tables);
+        List<TableRef> valid = PipelineTables.in(Layer.SILVER, PipelineTables.of(tables, List.of(), true));
+        List<TableRef> refs = new ArrayList<>();
         for (String input : inputs) {
-            if (!valid.contains(input)) {
+            TableRef ref = TableRef.isQualified(input) ? TableRef.parse(input) : null;
+            if (ref == null || !valid.contains(ref)) {
                 throw new SpecException(file.toString(), "gold." + name + ".sql", "reads '" + input
                         + "', which is not a table of this pipeline; a model reads silver tables by layer and "
-                        + "name (valid: " + String.join(", ", valid) + ")");
+                        + "name (valid: " + PipelineTables.names(valid) + ")");
             }
+            refs.add(ref);
         }
         if (inputs.isEmpty()) {
             throw new SpecException(file.toString(), "gold." + name + ".sql", "reads no table");
         }
-        GoldRefresh refresh = GoldRefresh.INCREMENTAL;
-        if (node.has("refresh")) {
-            refresh = PipelineSpecLoader.enumValue(node.get("refresh"), GoldRefresh.class);
-        }
-        List<String> partitionBy = node.strings("partition_by");
+        GoldRefresh refresh = SpecKeys.REFRESH.read(node);
+        List<String> partitionBy = SpecKeys.MODEL_PARTITION_BY.read(node);
         if (refresh == GoldRefresh.INCREMENTAL && partitionBy.isEmpty() && node.has("refresh")) {
             throw node.error("refresh", "incremental refresh rewrites partitions; declare partition_by, or use "
                     + "refresh: full");
         }
-        List<String> grain = node.strings("grain");
+        List<String> grain = SpecKeys.GRAIN.read(node);
         if (grain.isEmpty()) {
             throw node.error("grain", "declare the columns that identify one row of the model");
         }
-        return new GoldModelSpec(name, node.string("description", ""), file.toString(), sql, inputs, grain,
+        return new GoldModelSpec(name, SpecKeys.MODEL_DESCRIPTION.read(node), file.toString(), sql, refs, grain,
                 partitionBy, refresh);
     }
 
-    private static List<String> readable(Collection<TableSpec> tables) {
-        TreeSet<String> names = new TreeSet<>();
-        for (TableSpec t : tables) {
-            names.add("silver." + t.name());
-            names.add("silver._quarantine_" + t.name());
-            if (t.cdc().isPresent()) {
-                names.add("silver.dim_" + t.name());
-            }
-        }
-        return new ArrayList<>(names);
-    }
 }

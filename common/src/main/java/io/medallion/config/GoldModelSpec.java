@@ -1,5 +1,6 @@
 package io.medallion.config;
 
+import io.medallion.lake.TableRef;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,12 +9,12 @@ import java.util.Objects;
  *
  * @param sqlFile where the SQL came from, for messages
  * @param sql the query, read and parsed when the spec loads
- * @param inputs the lake tables the query reads, as {@code layer.table} ({@code silver.orders})
+ * @param inputs the lake tables the query reads, ({@code silver.orders})
  * @param grain the columns that identify one row of the model
  * @param partitionBy the model's partition columns; incremental refresh rewrites whole partitions
  * @param refresh how a run rebuilds the model
  */
-public record GoldModelSpec(String name, String description, String sqlFile, String sql, List<String> inputs,
+public record GoldModelSpec(String name, String description, String sqlFile, String sql, List<TableRef> inputs,
                             List<String> grain, List<String> partitionBy, GoldRefresh refresh) {
     public GoldModelSpec {
         Objects.requireNonNull(name, "name");

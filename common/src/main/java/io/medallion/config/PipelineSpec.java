@@ -1,6 +1,7 @@
 package io.medallion.config;
 
-import java.util.ArrayList;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,14 +11,15 @@ import java.util.Objects;
  *
  * @param piiSalt the secret that salts {@code pii: hash} columns ({@code privacy.pii_salt}); empty when not set
  * @param gold the gold models in declaration order
- * @param quality the declared data-quality constraints per {@code layer.table}, in declaration order
- * @param maintenance how maintain treats each table, by {@code layer.table}: every table of the pipeline
+ * @param quality the declared data-quality constraints per table, in declaration order
+ * @param maintenance how maintain treats each bronze, silver and gold table of the pipeline
  * @param maintenanceDeclared whether the spec has a {@code maintenance} section (the pipeline then runs maintain)
+ * @param warnings what the spec should write another way (old spellings), each naming its file and key
  */
 public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark, String piiSalt,
                            Map<String, TableSpec> tables, Map<String, GoldModelSpec> gold,
-                           Map<String, List<ConstraintSpec>> quality, Map<String, MaintenanceSpec> maintenance,
-                           boolean maintenanceDeclared) {
+                           Map<TableRef, List<ConstraintSpec>> quality, Map<TableRef, MaintenanceSpec> maintenance,
+                           boolean maintenanceDeclared, List<String> warnings) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         piiSalt = piiSalt == null ? "" : piiSalt;
@@ -27,35 +29,26 @@ public record PipelineSpec(String name, String file, StorageSpec storage, SparkS
         gold = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gold));
         quality = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(quality));
         maintenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maintenance));
+        warnings = List.copyOf(warnings);
     }
 
-    /** How maintain treats {@code layer.table}, and the properties the table is created with. */
-    public MaintenanceSpec maintenance(String layer, String table) {
-        MaintenanceSpec spec = maintenance.get(layer + "." + table);
+    /** How maintain treats the table, and the properties the table is created with. */
+    public MaintenanceSpec maintenance(TableRef table) {
+        MaintenanceSpec spec = maintenance.get(table);
         if (spec == null) {
-            throw new IllegalArgumentException(layer + "." + table + " is not a table of " + file);
+            throw new IllegalArgumentException(table + " is not a table of " + file);
         }
         return spec;
     }
 
-    /**
-     * The tables a job should work on: all of them in spec order, or the named ones.
-     *
-     * @throws IllegalArgumentException naming the unknown table and the known ones
-     */
-    public List<TableSpec> select(List<String> names) {
-        if (names == null || names.isEmpty()) {
-            return List.copyOf(tables.values());
-        }
-        List<TableSpec> selected = new ArrayList<>();
-        for (String n : names) {
-            TableSpec t = tables.get(n);
-            if (t == null) {
-                throw new IllegalArgumentException("unknown table '" + n + "' in --table; tables in "
-                        + file + ": " + String.join(", ", tables.keySet()));
+    /** The declared constraints of {@code layer}'s tables, in declaration order. */
+    public Map<TableRef, List<ConstraintSpec>> quality(Layer layer) {
+        Map<TableRef, List<ConstraintSpec>> inLayer = new java.util.LinkedHashMap<>();
+        quality.forEach((table, constraints) -> {
+            if (table.layer() == layer) {
+                inLayer.put(table, constraints);
             }
-            selected.add(t);
-        }
-        return List.copyOf(selected);
+        });
+        return inLayer;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.TableRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads a pipeline spec: reads the YAML file, merges the env overlay
@@ -31,6 +34,7 @@ import java.util.regex.Pattern;
  * a {@link SpecException} naming the file and key path; nothing here starts Spark.
  */
 public final class PipelineSpecLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineSpecLoader.class);
     public static final String DEFAULT_PIPELINE = "conf/pipelines/tpch.yaml";
     public static final String DEFAULT_ENV = "local";
 
@@ -58,7 +62,11 @@ public final class PipelineSpecLoader {
      */
     public PipelineSpec load(Path pipelineFile, String env) {
         Resolved resolved = resolve(pipelineFile, env);
-        return bind(new SpecNode(resolved.origin(), "", resolved.root()), pipelineFile.toString());
+        List<String> warnings = new ArrayList<>();
+        PipelineSpec spec = bind(new SpecNode(resolved.origin(), "", resolved.root(), warnings), pipelineFile.toString(),
+                warnings);
+        spec.warnings().forEach(w -> LOG.warn("{}", w));
+        return spec;
     }
 
     /**
@@ -197,19 +205,17 @@ public final class PipelineSpecLoader {
 
     // ---- binding -------------------------------------------------------------------------
 
-    private PipelineSpec bind(SpecNode root, String pipelineLabel) {
-        root.allowOnly("pipeline", "description", "storage", "spark", "privacy", "tables", "gold", "quality",
-                "maintenance");
+    private PipelineSpec bind(SpecNode root, String pipelineLabel, List<String> warnings) {
+        root.allowOnly(SpecKeys.in(SpecKeys.ROOT));
         String defaultName = Path.of(pipelineLabel).getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        String name = root.string("pipeline", defaultName);
-        StorageSpec storage = bindStorage(root.get("storage"));
-        SparkSpec spark = root.find("spark").map(this::bindSpark)
-                .orElse(new SparkSpec(SparkSpec.DEFAULT_PROFILE, Map.of()));
-        String piiSalt = root.find("privacy").map(p -> {
-            p.allowOnly("pii_salt");
-            return p.find("pii_salt").map(SpecNode::asTextOrEmpty).orElse("");
-        }).orElse("");
-        SpecNode tablesNode = root.get("tables");
+        String name = SpecKeys.PIPELINE.find(root).orElse(defaultName);
+        StorageSpec storage = bindStorage(SpecKeys.STORAGE_SECTION.read(root));
+        SparkSpec spark = SpecKeys.SPARK_SECTION.find(root).map(this::bindSpark)
+                .orElse(new SparkSpec(SpecKeys.PROFILE.defaultValue(), Map.of()));
+        String piiSalt = SpecKeys.PRIVACY_SECTION.find(root)
+                .map(p -> SpecKeys.PII_SALT.read(p.allowOnly(SpecKeys.in(SpecKeys.PRIVACY))))
+                .orElse(SpecKeys.PII_SALT.defaultValue());
+        SpecNode tablesNode = SpecKeys.TABLES.read(root);
         Map<String, TableSpec> tables = new LinkedHashMap<>();
         tablesNode.map(t -> t).forEach((tableName, node) -> {
             if (!TABLE_NAME.matcher(tableName).matches()) {
@@ -223,19 +229,20 @@ public final class PipelineSpecLoader {
         }
         RuleBinder.checkReferences(tablesNode, tables);
         Path specDirectory = workingDirectory.resolve(pipelineLabel).getParent();
-        Map<String, GoldModelSpec> gold = root.find("gold")
+        Map<String, GoldModelSpec> gold = SpecKeys.GOLD.find(root)
                 .map(g -> GoldBinder.bind(g, specDirectory, tables.values())).orElse(Map.of());
-        Map<String, List<ConstraintSpec>> quality = root.find("quality")
+        Map<TableRef, List<ConstraintSpec>> quality = SpecKeys.QUALITY.find(root)
                 .map(q -> QualityBinder.bind(q, tables.values(), gold.keySet())).orElse(Map.of());
-        Map<String, MaintenanceSpec> maintenance = MaintenanceBinder.bind(root.find("maintenance"),
+        Map<TableRef, MaintenanceSpec> maintenance = MaintenanceBinder.bind(SpecKeys.MAINTENANCE_SECTION.find(root),
                 storage.lakeRoot(), tables.values(), gold.keySet());
         return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality, maintenance,
-                root.has("maintenance"));
+                root.has(SpecKeys.MAINTENANCE_SECTION.name()), warnings);
     }
 
     private StorageSpec bindStorage(SpecNode node) {
-        node.allowOnly("lake_root", "landing_root");
-        return new StorageSpec(resolveLocation(node.string("lake_root")), resolveLocation(node.string("landing_root")));
+        node.allowOnly(SpecKeys.in(SpecKeys.STORAGE));
+        return new StorageSpec(resolveLocation(SpecKeys.LAKE_ROOT.read(node)),
+                resolveLocation(SpecKeys.LANDING_ROOT.read(node)));
     }
 
     /** Relative local paths become absolute {@code file:} URIs so every job sees the same place. */
@@ -249,20 +256,14 @@ public final class PipelineSpecLoader {
     }
 
     private SparkSpec bindSpark(SpecNode node) {
-        node.allowOnly("profile", "conf");
-        SparkProfile profile = SparkSpec.DEFAULT_PROFILE;
-        if (node.has("profile")) {
-            SpecNode p = node.get("profile");
-            profile = enumValue(p, SparkProfile.class);
-        }
-        return new SparkSpec(profile, node.stringMap("conf"));
+        node.allowOnly(SpecKeys.in(SpecKeys.SPARK));
+        return new SparkSpec(SpecKeys.PROFILE.read(node), SpecKeys.SPARK_CONF.read(node));
     }
 
     private TableSpec bindTable(String name, SpecNode node) {
-        node.allowOnly("description", "source", "schema", "key", "latest_by", "partition_by", "cdc", "rules",
-                "quarantine");
-        SourceSpec source = bindSource(node.get("source"));
-        SpecNode schemaNode = node.get("schema");
+        node.allowOnly(SpecKeys.in(SpecKeys.TABLE));
+        SourceSpec source = bindSource(SpecKeys.SOURCE_SECTION.read(node));
+        SpecNode schemaNode = SpecKeys.SCHEMA.read(node);
         List<ColumnSpec> schema = schemaNode.list(this::bindColumn);
         if (schema.isEmpty()) {
             throw schemaNode.error("declare at least one column");
@@ -277,18 +278,19 @@ public final class PipelineSpecLoader {
         Set<String> columns = new HashSet<>();
         schema.forEach(c -> columns.add(c.name()));
 
-        Optional<CdcSpec> cdc = node.find("cdc").map(c -> bindCdc(c, source));
-        List<String> key = checkColumns(node, "key", columns, Set.of());
+        Optional<CdcSpec> cdc = SpecKeys.CDC_SECTION.find(node).map(c -> bindCdc(c, source));
+        List<String> key = checkColumns(node, SpecKeys.KEY, columns, Set.of());
         if (cdc.isPresent() && key.isEmpty()) {
             throw node.error("key", "a change feed (cdc) needs a key to apply its events to");
         }
         Set<String> orderable = new HashSet<>(BronzeColumns.ALL);
         cdc.ifPresent(c -> orderable.add(c.sequenceField()));
-        List<String> latestBy = checkColumns(node, "latest_by", columns, orderable);
-        List<String> partitionBy = checkColumns(node, "partition_by", columns, Set.of());
+        List<String> latestBy = checkColumns(node, SpecKeys.LATEST_BY, columns, orderable);
+        List<String> partitionBy = checkColumns(node, SpecKeys.PARTITION_BY, columns, Set.of());
         Map<String, ColumnSpec> byName = new LinkedHashMap<>();
         schema.forEach(c -> byName.put(c.name(), c));
-        List<RuleSpec> rules = node.has("rules") ? node.get("rules").list(r -> RuleBinder.bind(r, byName)) : List.of();
+        List<RuleSpec> rules = SpecKeys.RULES.find(node).map(r -> r.list(rule -> RuleBinder.bind(rule, byName)))
+                .orElse(List.of());
         Set<String> ruleNames = new HashSet<>();
         for (int i = 0; i < rules.size(); i++) {
             if (!ruleNames.add(rules.get(i).name())) {
@@ -296,18 +298,16 @@ public final class PipelineSpecLoader {
                         "rule '" + rules.get(i).name() + "' is declared twice in this table");
             }
         }
-        double maxRate = TableSpec.DEFAULT_MAX_QUARANTINE_RATE;
-        if (node.has("quarantine")) {
-            SpecNode q = node.get("quarantine").allowOnly("max_rate");
-            if (q.has("max_rate")) {
-                maxRate = RuleBinder.fraction(q.get("max_rate"));
-            }
-        }
+        double maxRate = SpecKeys.QUARANTINE_SECTION.find(node)
+                .map(q -> SpecKeys.MAX_RATE.read(q.allowOnly(SpecKeys.in(SpecKeys.QUARANTINE))))
+                .orElse(SpecKeys.MAX_RATE.defaultValue());
         return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate);
     }
 
-    private static List<String> checkColumns(SpecNode table, String key, Set<String> columns, Set<String> alsoAllowed) {
-        List<String> names = table.strings(key);
+    private static List<String> checkColumns(SpecNode table, SpecKey<List<String>> spec, Set<String> columns,
+                                             Set<String> alsoAllowed) {
+        String key = spec.name();
+        List<String> names = spec.read(table);
         boolean scalar = table.has(key) && !table.get(key).isList();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
@@ -328,38 +328,35 @@ public final class PipelineSpecLoader {
     }
 
     private SourceSpec bindSource(SpecNode node) {
-        node.allowOnly("format", "path", "glob", "options");
-        SourceFormat format = enumValue(node.get("format"), SourceFormat.class);
-        String path = node.string("path");
-        String glob = node.string("glob", SourceSpec.DEFAULT_GLOB);
-        String delimiter = SourceSpec.DEFAULT_DELIMITER;
-        boolean trailing = SourceSpec.DEFAULT_TRAILING_DELIMITER;
-        if (node.has("options")) {
-            SpecNode options = node.get("options");
+        node.allowOnly(SpecKeys.in(SpecKeys.SOURCE));
+        SourceFormat format = SpecKeys.FORMAT.read(node);
+        String delimiter = SpecKeys.DELIMITER.defaultValue();
+        boolean trailing = SpecKeys.TRAILING_DELIMITER.defaultValue();
+        Optional<SpecNode> options = SpecKeys.OPTIONS.find(node);
+        if (options.isPresent()) {
             if (format == SourceFormat.DELIMITED) {
-                options.allowOnly("delimiter", "trailing_delimiter");
-                delimiter = options.string("delimiter", delimiter);
-                trailing = options.bool("trailing_delimiter", trailing);
+                options.get().allowOnly(SpecKeys.in(SpecKeys.SOURCE_OPTIONS));
+                delimiter = SpecKeys.DELIMITER.read(options.get());
+                trailing = SpecKeys.TRAILING_DELIMITER.read(options.get());
             } else {
-                options.allowOnly();
+                options.get().allowOnly();
             }
         }
-        return new SourceSpec(format, path, glob, delimiter, trailing);
+        return new SourceSpec(format, SpecKeys.SOURCE_PATH.read(node), SpecKeys.GLOB.read(node), delimiter, trailing);
     }
 
     private ColumnSpec bindColumn(SpecNode node) {
-        node.allowOnly("name", "type", "required", "standardize", "pii", "description");
-        String name = node.string("name");
+        node.allowOnly(SpecKeys.in(SpecKeys.COLUMN));
+        String name = SpecKeys.COLUMN_NAME.read(node);
         if (!COLUMN_NAME.matcher(name).matches()) {
             throw node.error("name", "column name '" + name
                     + "' must be letters, digits and _ and start with a letter (names starting with _ are reserved)");
         }
-        String typeText = node.string("type");
+        String typeText = SpecKeys.COLUMN_TYPE.read(node);
         ColumnType type = ColumnType.parse(typeText).orElseThrow(() -> node.error("type",
                 "unknown type '" + typeText + "'; valid types: " + ColumnType.VALID));
-        Standardize standardize = node.has("standardize") ? enumValue(node.get("standardize"), Standardize.class)
-                : Standardize.NONE;
-        Pii pii = node.has("pii") ? enumValue(node.get("pii"), Pii.class) : Pii.NONE;
+        Standardize standardize = SpecKeys.STANDARDIZE.read(node);
+        Pii pii = SpecKeys.PII.read(node);
         boolean text = type.kind() == ColumnType.Kind.STRING;
         if (standardize != Standardize.NONE && !text) {
             throw node.error("standardize", "only string columns can be standardized; '" + name + "' is " + type);
@@ -367,29 +364,19 @@ public final class PipelineSpecLoader {
         if (pii == Pii.MASK && !text) {
             throw node.error("pii", "only string columns can be masked; '" + name + "' is " + type + " (use hash)");
         }
-        return new ColumnSpec(name, type, node.bool("required", false), standardize, pii);
+        return new ColumnSpec(name, type, SpecKeys.REQUIRED.read(node), standardize, pii);
     }
 
     private static CdcSpec bindCdc(SpecNode node, SourceSpec source) {
         if (source.format() != SourceFormat.JSONL) {
             throw node.error("a change feed must be format jsonl, not " + source.format().specName());
         }
-        node.allowOnly("op", "sequence", "before", "after");
-        return new CdcSpec(node.string("op", CdcSpec.DEFAULT_OP), node.string("sequence", CdcSpec.DEFAULT_SEQUENCE),
-                node.string("before", CdcSpec.DEFAULT_BEFORE), node.string("after", CdcSpec.DEFAULT_AFTER));
+        node.allowOnly(SpecKeys.in(SpecKeys.CDC));
+        return new CdcSpec(SpecKeys.CDC_OP.read(node), SpecKeys.CDC_SEQUENCE.read(node),
+                SpecKeys.CDC_BEFORE.read(node), SpecKeys.CDC_AFTER.read(node));
     }
 
     static <E extends Enum<E>> E enumValue(SpecNode node, Class<E> type) {
-        String text = node.asText();
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(text)) {
-                return e;
-            }
-        }
-        List<String> valid = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            valid.add(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw node.error("'" + text + "' is not one of: " + String.join(", ", valid));
+        return Values.enumValue(node, type);
     }
 }

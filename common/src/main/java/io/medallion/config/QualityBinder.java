@@ -1,6 +1,8 @@
 package io.medallion.config;
 
 import io.medallion.config.ConstraintSpec.Severity;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -8,9 +10,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -29,14 +31,15 @@ final class QualityBinder {
     private QualityBinder() {
     }
 
-    static Map<String, List<ConstraintSpec>> bind(SpecNode quality, Collection<TableSpec> tables,
-                                                  Collection<String> goldModels) {
-        Set<String> known = tableNames(tables, goldModels);
-        Map<String, List<ConstraintSpec>> byTable = new LinkedHashMap<>();
-        quality.map(n -> n).forEach((table, node) -> {
-            if (!known.contains(table)) {
-                throw node.error("'" + table + "' is not a table of this pipeline; name it by layer and table "
-                        + "(valid: " + String.join(", ", known) + ")");
+    static Map<TableRef, List<ConstraintSpec>> bind(SpecNode quality, Collection<TableSpec> tables,
+                                                    Collection<String> goldModels) {
+        List<TableRef> known = PipelineTables.of(tables, goldModels, true);
+        Map<TableRef, List<ConstraintSpec>> byTable = new LinkedHashMap<>();
+        quality.map(n -> n).forEach((name, node) -> {
+            TableRef table = TableRef.isQualified(name) ? TableRef.parse(name) : null;
+            if (table == null || !known.contains(table)) {
+                throw node.error("'" + name + "' is not a table of this pipeline; name it by layer and table "
+                        + "(valid: " + PipelineTables.names(known) + ")");
             }
             List<ConstraintSpec> constraints = node.list(c -> bindConstraint(c, known));
             Set<String> names = new HashSet<>();
@@ -52,20 +55,22 @@ final class QualityBinder {
         return byTable;
     }
 
-    private static ConstraintSpec bindConstraint(SpecNode node, Set<String> knownTables) {
-        ConstraintKind kind = PipelineSpecLoader.enumValue(node.get("check"), ConstraintKind.class);
+    private static ConstraintSpec bindConstraint(SpecNode node, List<TableRef> knownTables) {
+        SpecKeys.CheckKeys keys = SpecKeys.CONSTRAINT_KEYS;
+        ConstraintKind kind = Values.enumValue(node.get(keys.check().name()), ConstraintKind.class);
         List<String> allowed = new ArrayList<>(List.of("check", "name", "severity", "description"));
         if (kind != ConstraintKind.ANOMALY) {
             allowed.add("where");
         }
         allowed.addAll(settings(kind));
+        allowed.forEach(k -> SpecKeys.key(SpecKeys.CONSTRAINT, k)); // every setting is a catalogued key
         node.allowOnly(allowed.toArray(new String[0]));
         for (String required : required(kind)) {
             if (!node.has(required)) {
                 throw node.error(required, "a " + kind.specName() + " check needs '" + required + "'");
             }
         }
-        List<String> columns = node.has("column") ? List.of(node.string("column")) : node.strings("columns");
+        List<String> columns = node.has("column") ? List.of(keys.column().read(node)) : SpecKeys.COLUMNS.read(node);
         if (columns.isEmpty() && (kind == ConstraintKind.UNIQUE || kind == ConstraintKind.REFERENCES)) {
             throw node.error("a " + kind.specName() + " check needs 'column' or 'columns'");
         }
@@ -77,8 +82,8 @@ final class QualityBinder {
         if (min.isPresent() && max.isPresent() && min.getAsDouble() > max.getAsDouble()) {
             throw node.error("max", "max " + max.getAsDouble() + " is below min " + min.getAsDouble());
         }
-        double minFraction = node.has("min_fraction") ? RuleBinder.fraction(node.get("min_fraction")) : 1.0;
-        String regex = node.string("regex", "");
+        double minFraction = SpecKeys.MIN_FRACTION.read(node);
+        String regex = keys.regex().read(node);
         if (!regex.isEmpty()) {
             try {
                 Pattern.compile(regex);
@@ -86,20 +91,24 @@ final class QualityBinder {
                 throw node.error("regex", "not a valid regular expression: " + e.getDescription());
             }
         }
-        Severity severity = node.has("severity")
-                ? PipelineSpecLoader.enumValue(node.get("severity"), Severity.class) : Severity.ERROR;
-        String metric = node.string("metric", "");
-        String name = node.has("name") ? node.string("name") : defaultName(kind, columns, metric);
-        List<String> to = node.strings("to");
-        if (kind == ConstraintKind.REFERENCES && !knownTables.contains(node.string("table"))) {
-            throw node.error("table", "'" + node.string("table") + "' is not a table of this pipeline");
+        Severity severity = SpecKeys.SEVERITY.read(node);
+        String metric = SpecKeys.METRIC.read(node);
+        String name = SpecKeys.CONSTRAINT_NAME.find(node).orElse(defaultName(kind, columns, metric));
+        List<String> to = keys.to().read(node);
+        Optional<TableRef> referenced = Optional.empty();
+        if (kind == ConstraintKind.REFERENCES) {
+            String text = keys.table().read(node);
+            referenced = Optional.of(TableRef.parse(text, Layer.SILVER));
+            if (!knownTables.contains(referenced.get())) {
+                throw node.error("table", "'" + text + "' is not a table of this pipeline (valid: "
+                        + PipelineTables.names(knownTables) + ")");
+            }
         }
         if (kind == ConstraintKind.REFERENCES && to.size() != columns.size()) {
             throw node.error("to", "names " + to.size() + " column(s) for " + columns.size() + " key column(s)");
         }
-        OptionalDouble maxDecrease = node.has("max_decrease")
-                ? OptionalDouble.of(RuleBinder.fraction(node.get("max_decrease"))) : OptionalDouble.empty();
-        OptionalDouble maxIncrease = number(node, "max_increase");
+        OptionalDouble maxDecrease = optional(SpecKeys.MAX_DECREASE.find(node));
+        OptionalDouble maxIncrease = optional(SpecKeys.MAX_INCREASE.find(node));
         if (kind == ConstraintKind.ANOMALY && maxDecrease.isEmpty() && maxIncrease.isEmpty()) {
             throw node.error("an anomaly check needs 'max_decrease', 'max_increase' or both");
         }
@@ -107,8 +116,9 @@ final class QualityBinder {
             throw node.error("max_increase", "expected a share of at least 0 (1 = may double), got "
                     + maxIncrease.getAsDouble());
         }
-        return new ConstraintSpec(name, kind, severity, columns, min, max, minFraction, node.strings("values"), regex,
-                node.string("predicate", ""), node.string("table", ""), to, metric, maxDecrease, maxIncrease, node.string("where", ""));
+        return new ConstraintSpec(name, kind, severity, columns, min, max, minFraction, keys.values().read(node),
+                regex, keys.predicate().read(node), referenced, to, metric, maxDecrease, maxIncrease,
+                SpecKeys.WHERE.read(node));
     }
 
     /** The settings a kind accepts besides check, name, severity and description. */
@@ -152,28 +162,11 @@ final class QualityBinder {
     }
 
     private static OptionalDouble number(SpecNode node, String key) {
-        if (!node.has(key)) {
-            return OptionalDouble.empty();
-        }
-        String text = node.get(key).asText();
-        try {
-            return OptionalDouble.of(Double.parseDouble(text));
-        } catch (NumberFormatException e) {
-            throw node.error(key, "expected a number, got '" + text + "'");
-        }
+        return node.has(key) ? OptionalDouble.of(Values.number(node.get(key))) : OptionalDouble.empty();
     }
 
-    private static Set<String> tableNames(Collection<TableSpec> tables, Collection<String> goldModels) {
-        Set<String> names = new TreeSet<>();
-        for (TableSpec t : tables) {
-            names.add("bronze." + t.name());
-            names.add("silver." + t.name());
-            names.add("silver._quarantine_" + t.name());
-            if (t.cdc().isPresent()) {
-                names.add("silver.dim_" + t.name());
-            }
-        }
-        goldModels.forEach(m -> names.add("gold." + m));
-        return names;
+    private static OptionalDouble optional(Optional<Double> value) {
+        return value.map(OptionalDouble::of).orElse(OptionalDouble.empty());
     }
+
 }

@@ -13,8 +13,6 @@ public enum RuleAction {
     /** Fail the run with exit code 3. */
     FAIL;
 
-    public static final RuleAction DEFAULT = QUARANTINE;
-
     public String specName() {
         return name().toLowerCase(Locale.ROOT);
     }

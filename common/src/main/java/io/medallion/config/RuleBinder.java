@@ -2,10 +2,11 @@ package io.medallion.config;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.PatternSyntaxException;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 
 /**
@@ -16,68 +17,121 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
  */
 final class RuleBinder {
     private static final java.util.regex.Pattern RULE_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
-    private static final List<String> KINDS = List.of("check", "range", "allowed", "pattern", "references");
+    /** The checks a row rule can make: the row-level kinds of the quality section, by the same names. */
+    static final List<String> KINDS = List.of("range", "allowed_values", "pattern", "predicate", "references");
 
     private RuleBinder() {
     }
 
     static RuleSpec bind(SpecNode node, Map<String, ColumnSpec> columns) {
-        node.allowOnly("name", "description", "action", "column", "check", "range", "allowed", "pattern", "references");
-        String name = node.string("name");
+        node.allowOnly(SpecKeys.in(SpecKeys.RULE));
+        SpecKeys.CheckKeys keys = SpecKeys.RULE_KEYS;
+        String name = SpecKeys.RULE_NAME.read(node);
         if (!RULE_NAME.matcher(name).matches()) {
             throw node.error("name", "rule name '" + name + "' must be lower case letters, digits and _");
         }
-        RuleAction action = node.has("action") ? PipelineSpecLoader.enumValue(node.get("action"), RuleAction.class)
-                : RuleAction.DEFAULT;
-        List<String> kinds = new ArrayList<>();
-        for (String k : KINDS) {
-            if (node.has(k)) {
-                kinds.add(k);
-            }
+        RuleAction action = SpecKeys.ACTION.read(node);
+        Legacy legacy = Legacy.of(node);
+        String kind = legacy != null ? legacy.kind : keys.check().read(node);
+        if (!KINDS.contains(kind)) {
+            throw node.error("check", "'" + kind + "' is not a check a row rule can make; one of: "
+                    + String.join(", ", KINDS));
         }
-        if (kinds.size() != 1) {
-            throw node.error("a rule needs exactly one of " + String.join(", ", KINDS)
-                    + (kinds.isEmpty() ? "" : "; found " + String.join(", ", kinds)));
-        }
-        String kind = kinds.get(0);
-        if (kind.equals("check")) {
+        List<String> allowed = new java.util.ArrayList<>(List.of("name", "description", "action", "check"));
+        allowed.addAll(legacy != null ? legacy.keys() : settings(kind));
+        node.allowOnly(allowed.toArray(new String[0]));
+        if (kind.equals("predicate")) {
             if (node.has("column")) {
-                throw node.error("column", "a check rule names its columns in its SQL expression, not in 'column'");
+                throw node.error("column", "a predicate names its columns in its SQL, not in 'column'");
             }
-            SpecNode check = node.get("check");
-            String expression = check.asText();
+            SpecNode predicate = legacy != null ? legacy.value : node.get(keys.predicate().name());
+            String expression = predicate.asText();
             try {
                 CatalystSqlParser$.MODULE$.parseExpression(expression);
             } catch (Exception e) { // Spark's ParseException is checked in Java's eyes but undeclared
-                throw check.error("not a valid SQL expression: " + firstLine(e.getMessage()));
+                throw predicate.error("not a valid SQL expression: " + firstLine(e.getMessage()));
             }
             return new RuleSpec.Check(name, action, expression);
         }
-        SpecNode columnNode = node.get("column");
+        SpecNode columnNode = node.get(keys.column().name());
         String columnName = columnNode.asText();
         ColumnSpec column = columns.get(columnName);
         if (column == null) {
             throw columnNode.error("column '" + columnName + "' is not in the table's schema (valid: "
                     + String.join(", ", columns.keySet()) + ")");
         }
+        SpecNode settings = legacy != null ? legacy.value : node;
         return switch (kind) {
-            case "range" -> range(node.get("range"), name, action, column);
-            case "allowed" -> allowed(node, name, action, column);
-            case "pattern" -> pattern(node.get("pattern"), name, action, column);
-            default -> references(node.get("references"), name, action, column);
+            case "range" -> range(settings, name, action, column);
+            case "allowed_values" -> allowed(legacy != null ? legacy.value : node.get(keys.values().name()), name,
+                    action, column);
+            case "pattern" -> pattern(legacy != null ? legacy.value : node.get(keys.regex().name()), name, action,
+                    column);
+            default -> references(settings, legacy != null, name, action, column);
         };
     }
 
+    /** The settings a kind of rule takes besides name, description, action and check. */
+    private static List<String> settings(String kind) {
+        return switch (kind) {
+            case "range" -> List.of("column", "min", "max");
+            case "allowed_values" -> List.of("column", "values");
+            case "pattern" -> List.of("column", "regex");
+            case "predicate" -> List.of("predicate");
+            default -> List.of("column", "table", "to");
+        };
+    }
+
+    /**
+     * A rule in the spelling of earlier versions ({@code range: {min, max}}, {@code allowed: [...]},
+     * {@code pattern: REGEX}, {@code check: SQL}, {@code references: {table, column}}): still read,
+     * with a warning naming the new spelling.
+     */
+    private record Legacy(String kind, SpecNode value) {
+        /** The keys beside the old kind key: the column, except for a SQL check. */
+        List<String> keys() {
+            return kind.equals("predicate") ? List.of() : List.of("column", value.path().substring(
+                    value.path().lastIndexOf('.') + 1));
+        }
+
+        static Legacy of(SpecNode node) {
+            String[][] spellings = {{"range", "range", "check: range, min: ..., max: ..."},
+                {"allowed", "allowed_values", "check: allowed_values, values: [...]"},
+                {"pattern", "pattern", "check: pattern, regex: ..."},
+                {"references", "references", "check: references, table: silver.<table>, to: <column>"}};
+            for (String[] s : spellings) {
+                if (node.has(s[0])) {
+                    if (node.has("check")) {
+                        throw node.error(s[0], "give the rule's check once: 'check: " + s[1] + "' with its settings");
+                    }
+                    warn(node, s[0], s[2]);
+                    return new Legacy(s[1], node.get(s[0]));
+                }
+            }
+            if (node.has("check") && !KINDS.contains(node.get("check").asText())
+                    && !node.has(SpecKeys.RULE_KEYS.predicate().name())) {
+                warn(node, "check", "check: predicate, predicate: \"<SQL>\"");
+                return new Legacy("predicate", node.get("check"));
+            }
+            return null;
+        }
+
+        private static void warn(SpecNode node, String key, String spelling) {
+            node.warn(key, "the old spelling of a rule; write " + spelling + " (the names of the quality section)");
+        }
+    }
+
     private static RuleSpec range(SpecNode node, String name, RuleAction action, ColumnSpec column) {
-        node.allowOnly("min", "max");
         ColumnType.Kind k = column.type().kind();
         boolean numeric = k == ColumnType.Kind.INT || k == ColumnType.Kind.BIGINT || k == ColumnType.Kind.DECIMAL
                 || k == ColumnType.Kind.DOUBLE;
         if (!numeric && k != ColumnType.Kind.DATE) {
             throw node.error("a range needs a number or date column; '" + column.name() + "' is " + column.type());
         }
-        String min = node.has("min") ? bound(node.get("min"), column) : null;
-        String max = node.has("max") ? bound(node.get("max"), column) : null;
+        String minKey = SpecKeys.RULE_KEYS.min().name();
+        String maxKey = SpecKeys.RULE_KEYS.max().name();
+        String min = node.has(minKey) ? bound(node.get(minKey), column) : null;
+        String max = node.has(maxKey) ? bound(node.get(maxKey), column) : null;
         if (min == null && max == null) {
             throw node.error("give min, max or both");
         }
@@ -102,12 +156,11 @@ final class RuleBinder {
         return text;
     }
 
-    private static RuleSpec allowed(SpecNode node, String name, RuleAction action, ColumnSpec column) {
-        List<String> values = node.strings("allowed");
+    private static RuleSpec allowed(SpecNode list, String name, RuleAction action, ColumnSpec column) {
+        List<String> values = Values.strings(list);
         if (values.isEmpty()) {
-            throw node.error("allowed", "list at least one value");
+            throw list.error("list at least one value");
         }
-        SpecNode list = node.get("allowed");
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
             int index = i;
@@ -132,9 +185,32 @@ final class RuleBinder {
         return new RuleSpec.Pattern(name, action, column.name(), regex);
     }
 
-    private static RuleSpec references(SpecNode node, String name, RuleAction action, ColumnSpec column) {
-        node.allowOnly("table", "column");
-        return new RuleSpec.References(name, action, column.name(), node.string("table"), node.string("column"));
+    /** The referenced silver table and column: {@code table} and {@code to}, or the old {@code references: {table, column}}. */
+    private static RuleSpec references(SpecNode node, boolean legacy, String name, RuleAction action,
+                                       ColumnSpec column) {
+        if (legacy) {
+            node.allowOnly("table", "column");
+        }
+        SpecNode tableNode = node.get(SpecKeys.RULE_KEYS.table().name());
+        TableRef table;
+        try {
+            table = TableRef.parse(tableNode.asText(), Layer.SILVER);
+        } catch (IllegalArgumentException e) {
+            throw tableNode.error(e.getMessage());
+        }
+        if (table.layer() != Layer.SILVER) {
+            throw tableNode.error("a row rule references a silver table (silver." + table.name() + "), not " + table);
+        }
+        String to = legacy ? node.string("column") : single(node, SpecKeys.RULE_KEYS.to());
+        return new RuleSpec.References(name, action, column.name(), table.name(), to);
+    }
+
+    private static String single(SpecNode node, SpecKey<List<String>> key) {
+        List<String> values = key.read(node);
+        if (values.size() != 1) {
+            throw node.error(key.name(), "a row rule references one column; got " + values.size());
+        }
+        return values.get(0);
     }
 
     /** Reference rules name other tables, so they are checked once every table is bound. */
@@ -144,14 +220,14 @@ final class RuleBinder {
                 if (!(t.rules().get(i) instanceof RuleSpec.References r)) {
                     continue;
                 }
-                String path = tablesNode.path() + "." + t.name() + ".rules[" + i + "].references";
+                String path = tablesNode.path() + "." + t.name() + ".rules[" + i + "]";
                 TableSpec target = tables.get(r.table());
                 if (target == null) {
                     throw new SpecException(tablesNode.file(), path + ".table", "table '" + r.table()
                             + "' is not in this pipeline (tables: " + String.join(", ", tables.keySet()) + ")");
                 }
                 if (target.column(r.refColumn()).isEmpty()) {
-                    throw new SpecException(tablesNode.file(), path + ".column", "column '" + r.refColumn()
+                    throw new SpecException(tablesNode.file(), path + ".to", "column '" + r.refColumn()
                             + "' is not in table " + r.table() + " (valid: " + String.join(", ", target.columnNames())
                             + ")");
                 }
@@ -159,18 +235,6 @@ final class RuleBinder {
         }
     }
 
-    static double fraction(SpecNode node) {
-        String text = node.asText();
-        try {
-            double value = Double.parseDouble(text);
-            if (value >= 0 && value <= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw node.error("expected a fraction from 0 to 1 (0.01 = 1 %), got '" + text + "'");
-    }
 
     private static String firstLine(String message) {
         if (message == null) {

@@ -12,9 +12,6 @@ import java.util.Objects;
  */
 public record SourceSpec(SourceFormat format, String path, String glob, String delimiter,
                          boolean trailingDelimiter) {
-    public static final String DEFAULT_GLOB = "*";
-    public static final String DEFAULT_DELIMITER = "|";
-    public static final boolean DEFAULT_TRAILING_DELIMITER = true;
 
     public SourceSpec {
         Objects.requireNonNull(format, "format");

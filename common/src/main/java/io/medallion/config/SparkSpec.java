@@ -5,7 +5,6 @@ import java.util.Objects;
 
 /** Session settings: the profile, and Spark conf entries that the spec or an env overlay adds. */
 public record SparkSpec(SparkProfile profile, Map<String, String> conf) {
-    public static final SparkProfile DEFAULT_PROFILE = SparkProfile.LOCAL;
 
     public SparkSpec {
         Objects.requireNonNull(profile, "profile");

@@ -20,14 +20,22 @@ public final class SpecNode {
     private final Function<String, String> origin;
     private final String path;
     private final JsonNode node;
+    private final List<String> warnings;
 
     /**
      * @param origin which file a key path came from (the pipeline file or an overlay that set it)
+     * @param warnings where the binders' warnings go, shared by every node of one spec
      */
-    SpecNode(Function<String, String> origin, String path, JsonNode node) {
+    SpecNode(Function<String, String> origin, String path, JsonNode node, List<String> warnings) {
         this.origin = origin;
         this.path = path;
         this.node = node;
+        this.warnings = warnings;
+    }
+
+    /** Records a warning about {@code key} of this mapping, naming its file and path. */
+    public void warn(String key, String message) {
+        warnings.add(origin.apply(child(key)) + ": " + child(key) + ": " + message);
     }
 
     public String path() {
@@ -85,7 +93,7 @@ public final class SpecNode {
         if (value == null || value.isNull()) {
             throw error(key, "required key is missing");
         }
-        return new SpecNode(origin, child(key), value);
+        return new SpecNode(origin, child(key), value, warnings);
     }
 
     /** A single value that may be empty, such as a secret whose environment variable is unset. */
@@ -146,7 +154,7 @@ public final class SpecNode {
         }
         List<T> result = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            result.add(element.apply(new SpecNode(origin, path + "[" + i + "]", node.get(i))));
+            result.add(element.apply(new SpecNode(origin, path + "[" + i + "]", node.get(i), warnings)));
         }
         return List.copyOf(result);
     }
@@ -157,16 +165,18 @@ public final class SpecNode {
         Map<String, T> result = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            result.put(entry.getKey(), value.apply(new SpecNode(origin, child(entry.getKey()), entry.getValue())));
+            result.put(entry.getKey(), value.apply(new SpecNode(origin, child(entry.getKey()), entry.getValue(), warnings)));
         }
         return java.util.Collections.unmodifiableMap(result);
     }
 
     public Map<String, String> stringMap(String key) {
-        if (!has(key)) {
-            return Map.of();
-        }
-        return get(key).map(v -> {
+        return has(key) ? get(key).asStringMap() : Map.of();
+    }
+
+    /** A mapping of names to single values. */
+    public Map<String, String> asStringMap() {
+        return map(v -> {
             if (!v.node.isValueNode()) {
                 throw v.error("expected a single value, got " + describe(v.node));
             }

@@ -8,10 +8,8 @@ import java.util.Set;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
 import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
-import scala.Tuple2;
-import scala.collection.JavaConverters;
+import io.medallion.interop.Scala;
 
 /** The tables a SQL query reads, found by parsing it (no Spark session, no catalog). */
 public final class SqlRelations {
@@ -39,18 +37,18 @@ public final class SqlRelations {
 
     private static void collect(LogicalPlan plan, Set<String> found, Set<String> ctes) {
         if (plan instanceof UnresolvedRelation r) {
-            found.add(String.join(".", JavaConverters.seqAsJavaList(r.multipartIdentifier())));
+            found.add(String.join(".", Scala.list(r.multipartIdentifier())));
         }
         if (plan instanceof UnresolvedWith with) {
-            for (Tuple2<String, SubqueryAlias> cte : JavaConverters.seqAsJavaList(with.cteRelations())) {
+            for (var cte : Scala.list(with.cteRelations())) {
                 ctes.add(cte._1());
                 collect(cte._2(), found, ctes);
             }
         }
-        for (LogicalPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+        for (LogicalPlan child : Scala.list(plan.children())) {
             collect(child, found, ctes);
         }
-        for (LogicalPlan subquery : JavaConverters.seqAsJavaList(plan.subqueries())) {
+        for (LogicalPlan subquery : Scala.list(plan.subqueries())) {
             collect(subquery, found, ctes);
         }
     }

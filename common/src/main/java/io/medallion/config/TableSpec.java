@@ -17,13 +17,10 @@ import java.util.Optional;
 public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                         List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
                         List<RuleSpec> rules, double maxQuarantineRate) {
-    /** Above 5 % quarantined, something upstream is broken rather than a few bad rows. */
-    public static final double DEFAULT_MAX_QUARANTINE_RATE = 0.05;
-
     /** A table without rules and with the default quarantine threshold. */
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
-        this(name, source, schema, key, latestBy, partitionBy, cdc, List.of(), DEFAULT_MAX_QUARANTINE_RATE);
+        this(name, source, schema, key, latestBy, partitionBy, cdc, List.of(), SpecKeys.MAX_RATE.defaultValue());
     }
 
     public TableSpec {

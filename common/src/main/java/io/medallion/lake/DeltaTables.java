@@ -102,11 +102,6 @@ public final class DeltaTables {
         return columns.isEmpty() ? "nothing (unpartitioned)" : "[" + String.join(", ", columns) + "]";
     }
 
-    /** Appends the rows to the Delta table at {@code path}, creating it (empty when there are no rows). */
-    public static void append(SparkSession spark, String path, List<Row> rows, StructType schema) {
-        spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path);
-    }
-
     /**
      * Runs the MERGE and returns Delta's metrics of it, or an empty map when it changed nothing: a
      * MERGE with no row to write makes no commit, and the latest commit is then an earlier one.

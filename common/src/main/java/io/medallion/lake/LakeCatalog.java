@@ -15,9 +15,6 @@ import org.apache.spark.sql.SparkSession;
  * session changes. A view can be pinned to a table version, so one run reads one snapshot.
  */
 public final class LakeCatalog {
-    public static final List<String> LAYERS = List.of(LakePaths.BRONZE, LakePaths.SILVER, LakePaths.GOLD,
-            LakePaths.OPS);
-
     private final SparkSession spark;
     private final LakePaths lake;
 
@@ -30,66 +27,64 @@ public final class LakeCatalog {
         return spark;
     }
 
-    /** Every Delta table in the lake, as {@code layer.table}. */
-    public List<String> tables() {
-        List<String> names = new ArrayList<>();
-        for (String layer : LAYERS) {
+    /** Every Delta table in the lake. */
+    public List<TableRef> tables() {
+        List<TableRef> names = new ArrayList<>();
+        for (Layer layer : Layer.values()) {
             try {
-                Path dir = new Path(lake.root() + "/" + layer);
+                Path dir = new Path(lake.folder(layer));
                 FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
                 if (!fs.exists(dir)) {
                     continue;
                 }
                 for (FileStatus s : fs.listStatus(dir)) {
                     if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) {
-                        names.add(layer + "." + s.getPath().getName());
+                        names.add(new TableRef(layer, s.getPath().getName()));
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + lake.root() + "/" + layer, e);
+                throw new UncheckedIOException("cannot list " + lake.folder(layer), e);
             }
         }
         return names;
     }
 
-    /** The table's path for a {@code layer.table} name. */
-    public String path(String name) {
-        String[] parts = name.split("\\.", 2);
-        if (parts.length != 2 || !LAYERS.contains(parts[0])) {
-            throw new IllegalArgumentException("'" + name + "' is not a lake table name; write layer.table with layer "
-                    + "one of " + String.join(", ", LAYERS));
-        }
-        return lake.table(parts[0], parts[1]);
+    public String path(TableRef table) {
+        return lake.path(table);
     }
 
-    public boolean exists(String name) {
+    public boolean exists(TableRef name) {
         return currentVersion(name) >= 0;
     }
 
     /** The version a query reading the table now would see; -1 when there is no such table. */
-    public long currentVersion(String name) {
+    public long currentVersion(TableRef name) {
         return DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path(name));
     }
 
+    /** The lake's tables as {@code layer.table} names, for messages. */
+    public String names() {
+        return String.join(", ", tables().stream().map(TableRef::toString).toList());
+    }
+
     /** The table's row count at {@code version}; Delta answers it from the log's file statistics. */
-    public long rowCount(String name, long version) {
+    public long rowCount(TableRef name, long version) {
         return spark.read().format("delta").option("versionAsOf", version).load(path(name)).count();
     }
 
     /** {@code layer.table} as the table's latest version. */
-    public void register(String name) {
+    public void register(TableRef name) {
         define(name, "SELECT * FROM delta.`" + path(name) + "`");
     }
 
     /** {@code layer.table} as the given version of the table. */
-    public void registerAt(String name, long version) {
+    public void registerAt(TableRef name, long version) {
         define(name, "SELECT * FROM delta.`" + path(name) + "` VERSION AS OF " + version);
     }
 
     /** {@code layer.table} as any query, such as a table's changed rows. */
-    public void define(String name, String query) {
-        String layer = name.substring(0, name.indexOf('.'));
-        spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
+    public void define(TableRef name, String query) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + name.layer());
         spark.sql("CREATE OR REPLACE VIEW " + name + " AS " + query);
     }
 }

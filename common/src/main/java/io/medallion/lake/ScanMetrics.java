@@ -5,7 +5,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import scala.collection.JavaConverters;
+import io.medallion.interop.Scala;
 
 /**
  * What the file scans of an executed query read, from Spark's scan metrics: the files left after
@@ -28,13 +28,12 @@ public record ScanMetrics(long files, long bytes) {
         } else if (plan instanceof QueryStageExec stage) {
             add(stage.plan(), totals);
         }
-        for (SparkPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+        for (SparkPlan child : Scala.list(plan.children())) {
             add(child, totals);
         }
     }
 
     private static long value(FileSourceScanExec scan, String metric) {
-        scala.Option<SQLMetric> m = scan.metrics().get(metric);
-        return m.isDefined() ? m.get().value() : 0;
+        return Scala.optional(scan.metrics().get(metric)).map(SQLMetric::value).orElse(0L);
     }
 }

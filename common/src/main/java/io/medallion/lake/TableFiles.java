@@ -22,8 +22,7 @@ import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
-import scala.collection.JavaConverters;
+import io.medallion.interop.Scala;
 
 /**
  * The data files of a Delta table's current version, per partition, read from the Delta log's
@@ -58,7 +57,7 @@ public final class TableFiles {
     }
 
     public static List<String> partitionColumns(SparkSession spark, String path) {
-        return List.copyOf(JavaConverters.seqAsJavaList(snapshot(spark, path).metadata().partitionColumns()));
+        return List.copyOf(Scala.list(snapshot(spark, path).metadata().partitionColumns()));
     }
 
     /** The table's files grouped by partition; a file below {@code smallBelowBytes} counts as small. */
@@ -136,7 +135,7 @@ public final class TableFiles {
 
     /** The table's Delta properties ({@code delta.checkpointInterval} …). */
     public static Map<String, String> properties(SparkSession spark, String path) {
-        return Map.copyOf(JavaConverters.mapAsJavaMap(snapshot(spark, path).metadata().configuration()));
+        return Map.copyOf(Scala.map(snapshot(spark, path).metadata().configuration()));
     }
 
     /** A SQL predicate selecting one partition, as OPTIMIZE's WHERE takes it. */
@@ -152,6 +151,6 @@ public final class TableFiles {
     }
 
     private static Snapshot snapshot(SparkSession spark, String path) {
-        return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+        return DeltaLog.forTable(spark, path).update(false, Scala.none(), Scala.none());
     }
 }

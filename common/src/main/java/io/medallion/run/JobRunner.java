@@ -12,21 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one life cycle every job run follows: session, close abandoned ledger rows, open ledger
- * rows, run, one event per table, close ledger rows, stop Spark, exit code. Arguments and the
- * spec are validated before this is called, so a usage error never starts Spark.
+ * The one life cycle of every command that starts Spark, and of every job run in it. A command's
+ * session: built from the spec and {@code --conf}, the command's body run, the session always
+ * stopped ({@link #inSession}). A job's run: close abandoned ledger rows, open ledger rows, run,
+ * one event per table, close ledger rows, exit code ({@link #runIn}). Arguments and the spec are
+ * validated before either is called, so a usage error never starts Spark.
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
     private final PipelineSpec spec;
-    private final Map<String, String> sparkOverrides;
     /**
      * The job and target pairs whose abandoned ledger rows this runner has closed, and whose rows
      * its own runs have closed since: a pipeline checks each pair once per process, not per stage
@@ -34,19 +36,32 @@ public final class JobRunner {
      */
     private final Set<String> settled = ConcurrentHashMap.newKeySet();
 
-    public JobRunner(PipelineSpec spec, Map<String, String> sparkOverrides) {
+    public JobRunner(PipelineSpec spec) {
         this.spec = spec;
-        this.sparkOverrides = Map.copyOf(sparkOverrides);
     }
 
-    /** Runs {@code job} on {@code tables} in a session of its own and returns the process exit code. */
-    public int run(Job job, List<TableSpec> tables, LocalDate runDate) {
+    /** What a command does with its session; returns the process exit code. */
+    @FunctionalInterface
+    public interface SessionBody {
+        int run(SparkSession spark) throws Exception;
+    }
+
+    /**
+     * Starts the session the spec and {@code overrides} describe, runs {@code body} in it and stops
+     * it, whatever happens. A failure to start Spark, or an exception from the body, goes to
+     * {@code problems} as its most telling line (the stack trace to the log) and exits 1.
+     *
+     * @param overrides {@code --conf k=v} from the command line
+     */
+    public static int inSession(PipelineSpec spec, String appName, Map<String, String> overrides, SessionBody body,
+                                Consumer<String> problems) {
         Instant startedAt = Instant.now();
         SparkSession spark;
         try {
-            spark = SparkSessions.create(spec.spark(), "medallion " + job.name(), sparkOverrides);
+            spark = SparkSessions.create(spec.spark(), appName, overrides);
         } catch (RuntimeException e) {
-            LOG.error("could not start Spark: {}", rootMessage(e), e);
+            LOG.debug("could not start Spark", e);
+            problems.accept("could not start Spark: " + rootMessage(e).lines().findFirst().orElse(""));
             return ExitCode.FAILED;
         }
         LOG.info("Spark {} session ready ({} profile, master {}) in {} ms; {} ms since the JVM started",
@@ -54,7 +69,11 @@ public final class JobRunner {
                 spark.sparkContext().master(), Duration.between(startedAt, Instant.now()).toMillis(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         try {
-            return runIn(spark, job, tables, runDate);
+            return body.run(spark);
+        } catch (Exception e) {
+            LOG.debug("{} failed", appName, e);
+            problems.accept(rootMessage(e).lines().findFirst().orElse(""));
+            return ExitCode.FAILED;
         } finally {
             spark.stop();
         }

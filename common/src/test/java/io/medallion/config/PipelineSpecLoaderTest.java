@@ -3,6 +3,7 @@ package io.medallion.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.medallion.lake.TableRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +124,16 @@ class PipelineSpecLoaderTest {
                 latest_by: [_batch_date, _source_line]
                 quarantine: {max_rate: 0.01}
                 rules:
+                  - {name: amount_range, check: range, column: amount, min: 0, max: 1000.5}
+                  - {name: note_domain, check: allowed_values, column: note, values: [a, b], action: warn}
+                  - {name: note_shape, check: pattern, column: note, regex: '^[a-z]+$', action: drop}
+                  - {name: recent, check: predicate, predicate: "placed >= DATE'2020-01-01'", action: fail}
+                  - {name: parent_exists, check: references, column: id, table: silver.orders, to: id}
+            """;
+
+    /** The same rules in the spelling of earlier versions, which still loads (with a warning per rule). */
+    private static final String WITH_LEGACY_RULES = WITH_RULES.substring(0, WITH_RULES.indexOf("    rules:")) + """
+                rules:
                   - {name: amount_range, column: amount, range: {min: 0, max: 1000.5}}
                   - {name: note_domain, column: note, allowed: [a, b], action: warn}
                   - {name: note_shape, column: note, pattern: '^[a-z]+$', action: drop}
@@ -146,11 +157,33 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void anUnknownKeyListsTheSectionsKeysFromTheCatalog() {
+        assertThatThrownBy(() -> load(VALID.replace("format: delimited", "format: delimited, globb: x"), Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problem())
+                        .isEqualTo("unknown key 'globb'; valid keys here: " + String.join(", ",
+                                new java.util.TreeSet<>(List.of(SpecKeys.in(SpecKeys.SOURCE))))));
+    }
+
+    @Test
+    void rulesInTheOldSpellingBindToTheSameRulesWithAWarningEach() throws IOException {
+        PipelineSpec legacy = load(WITH_LEGACY_RULES, Map.of());
+        PipelineSpec current = load(WITH_RULES, Map.of());
+        assertThat(legacy.tables().get("orders").rules()).isEqualTo(current.tables().get("orders").rules());
+        assertThat(current.warnings()).isEmpty();
+        assertThat(legacy.warnings()).hasSize(5).allMatch(w -> w.contains("shop.yaml: tables.orders.rules["))
+                .anyMatch(w -> w.contains("rules[0].range: the old spelling of a rule; write check: range, min:"))
+                .anyMatch(w -> w.contains("rules[1].allowed") && w.contains("check: allowed_values, values:"))
+                .anyMatch(w -> w.contains("rules[2].pattern") && w.contains("check: pattern, regex:"))
+                .anyMatch(w -> w.contains("rules[3].check") && w.contains("check: predicate, predicate:"))
+                .anyMatch(w -> w.contains("rules[4].references") && w.contains("check: references, table:"));
+    }
+
+    @Test
     void ruleDefaultsArePinned() throws IOException {
         TableSpec orders = load(VALID, Map.of()).tables().get("orders");
         assertThat(orders.rules()).isEmpty();
-        assertThat(orders.maxQuarantineRate()).isEqualTo(0.05).isEqualTo(TableSpec.DEFAULT_MAX_QUARANTINE_RATE);
-        assertThat(RuleAction.DEFAULT).isEqualTo(RuleAction.QUARANTINE);
+        assertThat(orders.maxQuarantineRate()).isEqualTo(0.05).isEqualTo(SpecKeys.MAX_RATE.defaultValue());
+        assertThat(SpecKeys.ACTION.defaultValue()).isEqualTo(RuleAction.QUARANTINE);
         assertThat(orders.column("id").orElseThrow().standardize()).isEqualTo(Standardize.NONE);
         assertThat(orders.column("id").orElseThrow().pii()).isEqualTo(Pii.NONE);
     }
@@ -208,7 +241,7 @@ class PipelineSpecLoaderTest {
                   all_time: {sql: ../gold/daily.sql, grain: [placed], refresh: full}
                 """, Map.of());
         GoldModelSpec daily = spec.gold().get("daily");
-        assertThat(daily.inputs()).containsExactly("silver.orders");
+        assertThat(daily.inputs()).containsExactly(TableRef.parse("silver.orders"));
         assertThat(daily.sql()).startsWith("SELECT placed");
         assertThat(daily.incremental()).isTrue();
         assertThat(spec.gold().get("all_time").incremental()).isFalse();
@@ -258,6 +291,7 @@ class PipelineSpecLoaderTest {
         assertThat(spec.gold().keySet())
                 .containsExactly("pricing_daily", "fact_sales", "revenue_by_nation_month", "customer_lifetime_value");
         assertThat(spec.gold().get("fact_sales").inputs())
+                .extracting(TableRef::toString)
                 .containsExactly("silver.lineitem", "silver.orders", "silver.customer", "silver.nation", "silver.region");
     }
 
@@ -275,8 +309,8 @@ class PipelineSpecLoaderTest {
     @Test
     void qualityConstraintsBindPerTableWithDefaults() throws IOException {
         PipelineSpec spec = load(WITH_QUALITY, Map.of());
-        assertThat(spec.quality()).containsOnlyKeys("silver.orders", "bronze.orders");
-        List<ConstraintSpec> orders = spec.quality().get("silver.orders");
+        assertThat(spec.quality()).containsOnlyKeys(TableRef.parse("silver.orders"), TableRef.parse("bronze.orders"));
+        List<ConstraintSpec> orders = spec.quality().get(TableRef.parse("silver.orders"));
         assertThat(orders).extracting(ConstraintSpec::name)
                 .containsExactly("unique(id)", "range(amount)", "placed_recently", "references(id)");
         ConstraintSpec unique = orders.get(0);
@@ -287,8 +321,8 @@ class PipelineSpecLoaderTest {
         assertThat(range.min().getAsDouble()).isZero();
         assertThat(range.max().getAsDouble()).isEqualTo(1000.0);
         assertThat(range.minFraction()).isEqualTo(0.99);
-        assertThat(orders.get(3).referencedTable()).isEqualTo("bronze.orders");
-        assertThat(spec.quality().get("bronze.orders").get(0).min().getAsDouble()).isEqualTo(1.0);
+        assertThat(orders.get(3).referencedTable()).contains(TableRef.parse("bronze.orders"));
+        assertThat(spec.quality().get(TableRef.parse("bronze.orders")).get(0).min().getAsDouble()).isEqualTo(1.0);
     }
 
     static Stream<Arguments> invalidSpecs() {
@@ -369,30 +403,36 @@ class PipelineSpecLoaderTest {
                 Arguments.of("bad boolean", VALID.replace("required: true", "required: yes please"),
                         "tables.orders.schema[0].required", "expected true or false"),
                 Arguments.of("not YAML", "tables: [unclosed\n", "", "not valid YAML"),
-                Arguments.of("rule without a kind", WITH_RULES.replace("check: \"placed >= DATE'2020-01-01'\", ", ""),
-                        "tables.orders.rules[3]", "a rule needs exactly one of check, range, allowed, pattern, references"),
-                Arguments.of("rule with two kinds", WITH_RULES.replace("allowed: [a, b]", "allowed: [a, b], pattern: x"),
-                        "tables.orders.rules[1]", "found allowed, pattern"),
+                Arguments.of("rule without a kind", WITH_RULES.replace("check: predicate, ", ""),
+                        "tables.orders.rules[3].check", "required key is missing"),
+                Arguments.of("rule of an unknown kind", WITH_RULES.replace("check: predicate", "check: sql"),
+                        "tables.orders.rules[3].check", "'sql' is not a check a row rule can make"),
+                Arguments.of("rule with another kind's setting", WITH_RULES.replace("values: [a, b]",
+                        "values: [a, b], regex: x"), "tables.orders.rules[1].regex", "unknown key 'regex'"),
+                Arguments.of("old rule with two kinds", WITH_LEGACY_RULES.replace("allowed: [a, b]",
+                        "allowed: [a, b], pattern: x"), "tables.orders.rules[1].pattern", "unknown key 'pattern'"),
                 Arguments.of("rule on an unknown column", WITH_RULES.replace("column: amount,", "column: amt,"),
                         "tables.orders.rules[0].column", "column 'amt' is not in the table's schema"),
                 Arguments.of("range bound of the wrong type", WITH_RULES.replace("max: 1000.5", "max: lots"),
-                        "tables.orders.rules[0].range.max", "not a value of amount (decimal(12,2)): not a number: 'lots'"),
+                        "tables.orders.rules[0].max", "not a value of amount (decimal(12,2)): not a number: 'lots'"),
                 Arguments.of("range the wrong way round", WITH_RULES.replace("min: 0,", "min: 2000,"),
-                        "tables.orders.rules[0].range", "min 2000 is greater than max 1000.5"),
+                        "tables.orders.rules[0]", "min 2000 is greater than max 1000.5"),
                 Arguments.of("range on a string", WITH_RULES.replace("column: amount,", "column: note,"),
-                        "tables.orders.rules[0].range", "a range needs a number or date column"),
+                        "tables.orders.rules[0]", "a range needs a number or date column"),
                 Arguments.of("bad regex", WITH_RULES.replace("'^[a-z]+$'", "'^[a-z+$'"),
-                        "tables.orders.rules[2].pattern", "not a valid regular expression"),
+                        "tables.orders.rules[2].regex", "not a valid regular expression"),
                 Arguments.of("bad SQL", WITH_RULES.replace("placed >= DATE'2020-01-01'", "placed >=> 3"),
-                        "tables.orders.rules[3].check", "not a valid SQL expression"),
+                        "tables.orders.rules[3].predicate", "not a valid SQL expression"),
                 Arguments.of("unknown action", WITH_RULES.replace("action: warn", "action: ignore"),
                         "tables.orders.rules[1].action", "'ignore' is not one of: quarantine, drop, warn, fail"),
                 Arguments.of("duplicate rule name", WITH_RULES.replace("name: note_shape", "name: note_domain"),
                         "tables.orders.rules[2].name", "rule 'note_domain' is declared twice"),
-                Arguments.of("reference to an unknown table", WITH_RULES.replace("table: orders,", "table: order,"),
-                        "tables.orders.rules[4].references.table", "table 'order' is not in this pipeline"),
-                Arguments.of("reference to an unknown column", WITH_RULES.replace("column: id}}", "column: oid}}"),
-                        "tables.orders.rules[4].references.column", "column 'oid' is not in table orders"),
+                Arguments.of("reference to an unknown table", WITH_RULES.replace("table: silver.orders,",
+                        "table: silver.order,"), "tables.orders.rules[4].table", "table 'order' is not in this pipeline"),
+                Arguments.of("reference to a gold table", WITH_RULES.replace("table: silver.orders,",
+                        "table: gold.orders,"), "tables.orders.rules[4].table", "a row rule references a silver table"),
+                Arguments.of("reference to an unknown column", WITH_RULES.replace("to: id}", "to: oid}"),
+                        "tables.orders.rules[4].to", "column 'oid' is not in table orders"),
                 Arguments.of("quarantine rate above 1", WITH_RULES.replace("max_rate: 0.01", "max_rate: 5"),
                         "tables.orders.quarantine.max_rate", "expected a fraction from 0 to 1"),
                 Arguments.of("standardize a number", VALID.replace("type: bigint, required: true}",
@@ -426,14 +466,14 @@ class PipelineSpecLoaderTest {
                     vacuum_retention: 0h
                     vacuum_below_safety_minimum: true
                 """, Map.of());
-        MaintenanceSpec orders = spec.maintenance("silver", "orders");
+        MaintenanceSpec orders = spec.maintenance(TableRef.parse("silver.orders"));
         assertThat(orders.targetFileSize()).isEqualTo(256L * 1024 * 1024);
         assertThat(orders.smallFileThreshold()).isEqualTo(6);
         assertThat(orders.zorderBy()).containsExactly("placed");
         assertThat(orders.clusterBy()).isEmpty();
         assertThat(orders.retain()).contains(new RetentionSpec("placed", 90, "/cold/archive"));
         assertThat(orders.vacuumRetentionHours()).isZero();
-        MaintenanceSpec bronze = spec.maintenance("bronze", "orders");
+        MaintenanceSpec bronze = spec.maintenance(TableRef.parse("bronze.orders"));
         assertThat(bronze.targetFileSize()).isEqualTo(128L * 1024 * 1024);
         assertThat(bronze.smallFileThreshold()).isEqualTo(8);
         assertThat(bronze.vacuumRetentionHours()).isEqualTo(168);

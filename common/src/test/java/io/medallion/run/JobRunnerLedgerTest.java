@@ -75,7 +75,7 @@ class JobRunnerLedgerTest {
         LocalDate day = LocalDate.parse("2024-01-02");
         leaveOpen(spark, ledger, "crashed-before");
 
-        JobRunner runner = new JobRunner(spec, Map.of());
+        JobRunner runner = new JobRunner(spec);
         assertThat(runner.runIn(spark, PROBE, List.of(), day)).isZero();
         assertThat(status(spark, ledgerPath, "crashed-before")).isEqualTo("failed");
 
@@ -85,7 +85,7 @@ class JobRunnerLedgerTest {
         assertThat(status(spark, ledgerPath, "overlapping")).isEqualTo("running");
 
         // The next process looks again.
-        assertThat(new JobRunner(spec, Map.of()).runIn(spark, PROBE, List.of(), day)).isZero();
+        assertThat(new JobRunner(spec).runIn(spark, PROBE, List.of(), day)).isZero();
         assertThat(status(spark, ledgerPath, "overlapping")).isEqualTo("failed");
         assertThat(spark.read().format("delta").load(ledgerPath).where("status = 'succeeded'").count()).isEqualTo(3);
     }

@@ -2,7 +2,6 @@ package io.medallion.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.medallion.lake.DeltaTables;
 import io.medallion.lake.TableFiles;
 import io.medallion.testing.TestSpark;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ class RunLedgerTest {
     void anUnpartitionedLedgerFromAnEarlierVersionIsStillOpenedAndClosed() {
         SparkSession spark = TestSpark.session();
         String path = dir.resolve("old-runs").toString();
-        DeltaTables.append(spark, path, List.of(), RunLedger.SCHEMA);
+        spark.createDataFrame(List.of(), RunLedger.SCHEMA).write().format("delta").save(path);
         RunLedger ledger = new RunLedger(spark, path);
         JobContext gold = run(spark, "run-d", "gold");
         ledger.open(gold, List.of("fact_sales"));

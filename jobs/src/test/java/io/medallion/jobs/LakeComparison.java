@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
 
 import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import io.medallion.lake.LakePaths;
 import io.medallion.testing.TestSpark;
 import java.util.ArrayList;
@@ -50,7 +52,8 @@ public final class LakeComparison {
             differences.put("(tables)", tablesA + " vs " + tablesB);
             return differences;
         }
-        for (String table : tablesA) {
+        for (String name : tablesA) {
+            TableRef table = TableRef.parse(name);
             Dataset<Row> a = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
                     new LakePaths(rootA)).path(table)));
             Dataset<Row> b = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
@@ -58,7 +61,7 @@ public final class LakeComparison {
             long onlyA = a.exceptAll(b).count();
             long onlyB = b.exceptAll(a).count();
             if (onlyA != 0 || onlyB != 0 || a.count() == 0) {
-                differences.put(table, a.count() + " vs " + b.count() + " rows; " + onlyA + " only in the first, "
+                differences.put(name, a.count() + " vs " + b.count() + " rows; " + onlyA + " only in the first, "
                         + onlyB + " only in the second");
             }
         }
@@ -68,7 +71,7 @@ public final class LakeComparison {
     /** The bronze, silver and gold tables of a lake, sorted. */
     public static List<String> dataTables(SparkSession spark, String root) {
         return new LakeCatalog(spark, new LakePaths(root)).tables().stream()
-                .filter(t -> !t.startsWith(LakePaths.OPS + ".")).sorted().toList();
+                .filter(t -> t.layer() != Layer.OPS).map(TableRef::toString).sorted().toList();
     }
 
     private static Dataset<Row> comparable(Dataset<Row> table) {

@@ -2,9 +2,9 @@ package io.medallion.jobs.bronze;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.config.TableSpec;
+import io.medallion.lake.TableRef;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaTables;
-import io.medallion.lake.LakePaths;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
@@ -59,7 +59,7 @@ public final class BronzeIngestJob implements Job {
 
     @Override
     public List<TableOutcome> run(JobContext context) {
-        IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake().ops(IngestedFiles.TABLE));
+        IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake());
         Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
         Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name());
         List<Row> proven = Collections.synchronizedList(new ArrayList<>());
@@ -87,7 +87,8 @@ public final class BronzeIngestJob implements Job {
         long start = System.nanoTime();
         SparkSession spark = context.spark();
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        String bronzePath = context.lake().bronze(table.name());
+        TableRef bronze = TableRef.bronze(table.name());
+        String bronzePath = context.lake().path(bronze);
         TableOutcome.Builder outcome = TableOutcome.builder(table.name());
 
         List<LandingFile> all = new LandingScanner(hadoop.get(), context.spec().storage().landingRoot()).list(table);
@@ -128,8 +129,7 @@ public final class BronzeIngestJob implements Job {
                 .flatMap(f -> new FileRows(f, parser, json, runId, ingestedAt, hadoop.get()));
         // Created first so the table gets the spec's Delta properties; appends then add to it.
         DeltaTables.createIfMissing(spark, bronzePath, spark.createDataFrame(List.of(), BronzeSchema.of(table)),
-                List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(LakePaths.BRONZE, table.name())
-                        .tableProperties());
+                List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(bronze).tableProperties());
         spark.createDataFrame(rows, BronzeSchema.of(table)).write().format("delta").mode("append")
                 .partitionBy(BronzeColumns.BATCH_DATE)
                 .option("mergeSchema", "true")

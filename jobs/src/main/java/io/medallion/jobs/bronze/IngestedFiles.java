@@ -1,10 +1,12 @@
 package io.medallion.jobs.bronze;
 
-import io.delta.tables.DeltaTable;
-import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakePaths;
+import io.medallion.lake.OpsTable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -33,22 +35,20 @@ public final class IngestedFiles {
     record Entry(String file, long size, long modifiedAt, String sha256, String runId, java.sql.Timestamp ingestedAt) {
     }
 
-    private final SparkSession spark;
-    private final String path;
+    private final OpsTable table;
 
-    public IngestedFiles(SparkSession spark, String path) {
-        this.spark = spark;
-        this.path = path;
+    public IngestedFiles(SparkSession spark, LakePaths lake) {
+        this.table = OpsTable.in(spark, lake, TABLE, SCHEMA);
     }
 
     /** Every table's ingested files, by table and path: one read for the whole run. */
     Map<String, Map<String, Entry>> byTable() {
         Map<String, Map<String, Entry>> entries = new HashMap<>();
-        if (!DeltaTable.isDeltaTable(spark, path)) {
+        Optional<Dataset<Row>> recorded = table.read();
+        if (recorded.isEmpty()) {
             return entries;
         }
-        List<Row> rows = spark.read().format("delta").load(path)
-                .select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
+        List<Row> rows = recorded.get().select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
                 .collectAsList();
         for (Row r : rows) {
             entries.computeIfAbsent(r.getString(0), t -> new HashMap<>()).put(r.getString(1), new Entry(
@@ -61,17 +61,13 @@ public final class IngestedFiles {
     /** Per table, the ingest runs whose files are recorded: the bronze rows that are complete and final. */
     public Map<String, java.util.Set<String>> runIdsByTable() {
         Map<String, java.util.Set<String>> runs = new HashMap<>();
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            return runs;
-        }
-        for (Row r : spark.read().format("delta").load(path).select("table_name", "run_id").distinct().collectAsList()) {
-            runs.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
-        }
+        table.read().ifPresent(rows -> rows.select("table_name", "run_id").distinct().collectAsList()
+                .forEach(r -> runs.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1))));
         return runs;
     }
 
     /** Records the files in one commit, which creates the table on the first run. */
     void record(List<Row> rows) {
-        DeltaTables.append(spark, path, rows, SCHEMA);
+        table.append(rows);
     }
 }

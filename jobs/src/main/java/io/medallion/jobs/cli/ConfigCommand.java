@@ -7,12 +7,11 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.config.Secrets;
 import io.medallion.config.SpecException;
+import io.medallion.config.SpecKeys;
 import io.medallion.run.ExitCode;
 import io.medallion.spark.SparkSessions;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,15 +27,19 @@ import picocli.CommandLine.Spec;
             "",
             "Values of secret settings (names with secret, password, token, access key or salt) are",
             "printed as " + Secrets.MASK + ", so the output is safe to paste into a ticket. Example:",
-            "  medallion config --env local,s3"
+            "  medallion config --env local,s3",
+            "medallion config --keys prints the reference of every key a spec may hold."
         })
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "A Spark setting, as a job would take it (repeatable).")
-    Map<String, String> sparkConf = new LinkedHashMap<>();
+    @Option(names = "--keys", description = "Print the reference of every spec key instead: key, type, default, "
+            + "meaning (from the key catalog; needs no spec).")
+    boolean keys;
+
+    @Option(names = "--markdown", description = "With --keys: as a Markdown table, as in the README.")
+    boolean markdown;
 
     @Spec
     CommandSpec command;
@@ -44,6 +47,11 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = command.commandLine().getOut();
+        if (keys) {
+            out.print(markdown ? SpecKeys.markdown() : SpecKeys.text());
+            out.flush();
+            return ExitCode.OK;
+        }
         PipelineSpec spec;
         try {
             spec = specOptions.load();
@@ -64,7 +72,7 @@ final class ConfigCommand implements Callable<Integer> {
         out.println();
         out.println("# Spark settings a job starts with: the " + spec.spark().profile().name().toLowerCase(Locale.ROOT)
                 + " profile's, then the spec's spark.conf, then --conf");
-        Secrets.masked(SparkSessions.settings(spec.spark(), sparkConf)).forEach((k, v) -> out.println(k + " = " + v));
+        Secrets.masked(SparkSessions.settings(spec.spark(), specOptions.sparkConf)).forEach((k, v) -> out.println(k + " = " + v));
         out.flush();
         return ExitCode.OK;
     }

@@ -1,24 +1,17 @@
 package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.SpecException;
 import io.medallion.jobs.pipeline.Pipeline;
 import io.medallion.jobs.sample.Manifest;
 import io.medallion.lake.LakePaths;
 import io.medallion.run.ExitCode;
-import io.medallion.spark.SparkSessions;
-import java.io.PrintWriter;
+import io.medallion.run.JobRunner;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code medallion demo}. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -31,7 +24,7 @@ import picocli.CommandLine.Spec;
             "duplicates removed, gold tables, where the lake is and how to query it.",
             "Safe to run again: every stage is idempotent, so a second run changes nothing."
         })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends SparkCommand {
     /**
      * An initial load and one incremental day. The second day already carries every kind of change
      * the pipeline handles (late rows, replays, change-feed updates and a stale one, a new column), so
@@ -39,56 +32,32 @@ final class DemoCommand implements Callable<Integer> {
      */
     static final int BATCHES = 2;
 
-    @Mixin
-    SpecOptions specOptions;
-
-    @Mixin
-    JobOptions jobOptions;
-
-    @Spec
-    CommandSpec command;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = command.commandLine().getOut();
-        PrintWriter err = command.commandLine().getErr();
-        PipelineSpec spec;
-        try {
-            spec = specOptions.load();
-        } catch (SpecException e) {
-            err.println("medallion demo: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
-        long start = System.nanoTime();
-        Path manifestPath = new Path(spec.storage().landingRoot(), "manifest.json");
-        FileSystem fs = manifestPath.getFileSystem(
-                SparkSessions.hadoopConfiguration(spec.spark(), jobOptions.sparkConf));
-        if (!fs.exists(manifestPath)) {
-            int generated = MedallionCommand.commandLine().execute("generate", "--pipeline",
-                    specOptions.resolvedPipeline().toString(), "--env", specOptions.env,
-                    "--batches", String.valueOf(BATCHES));
-            if (generated != ExitCode.OK) {
-                return generated;
+    JobRunner.SessionBody prepare(PipelineSpec spec) {
+        return spark -> {
+            long start = System.nanoTime();
+            Path manifestPath = new Path(spec.storage().landingRoot(), "manifest.json");
+            FileSystem fs = manifestPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(manifestPath)) {
+                int generated = MedallionCommand.commandLine().execute("generate", "--pipeline",
+                        specOptions.resolvedPipeline().toString(), "--env", specOptions.env,
+                        "--batches", String.valueOf(BATCHES));
+                if (generated != ExitCode.OK) {
+                    return generated;
+                }
+            } else {
+                out().println("Using the landing data already in " + spec.storage().landingRoot());
             }
-        } else {
-            out.println("Using the landing data already in " + spec.storage().landingRoot());
-        }
-        Manifest manifest = Manifest.read(fs, manifestPath);
-        List<LocalDate> dates = new ArrayList<>();
-        manifest.batchDates.forEach(d -> dates.add(LocalDate.parse(d)));
-        out.println("Running the pipeline for " + dates.size() + " batch date(s): " + manifest.batchDates);
-        out.flush();
-
-        SparkSession spark = SparkSessions.create(spec.spark(), "medallion demo", jobOptions.sparkConf);
-        try {
-            int exit = new Pipeline(spec, spec.select(List.of()), jobOptions.sparkConf)
-                    .run(spark, dates, PipelineCommand.stageLines(out, "  "));
-            new DemoSummary(spark, spec, new LakePaths(spec.storage().lakeRoot())).print(out);
-            out.printf("%nThe demo took %.0f s; exit code %d.%n", (System.nanoTime() - start) / 1e9, exit);
-            out.flush();
+            Manifest manifest = Manifest.read(fs, manifestPath);
+            List<LocalDate> dates = new ArrayList<>();
+            manifest.batchDates.forEach(d -> dates.add(LocalDate.parse(d)));
+            out().println("Running the pipeline for " + dates.size() + " batch date(s): " + manifest.batchDates);
+            out().flush();
+            int exit = new Pipeline(spec, List.copyOf(spec.tables().values()))
+                    .run(spark, dates, PipelineCommand.stageLines(out(), "  "));
+            new DemoSummary(spark, spec, new LakePaths(spec.storage().lakeRoot())).print(out());
+            out().printf("%nThe demo took %.0f s; exit code %d.%n", (System.nanoTime() - start) / 1e9, exit);
             return exit;
-        } finally {
-            spark.stop();
-        }
+        };
     }
 }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.config.PipelineSpec;
+import io.medallion.lake.TableRef;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.quality.QualityReports;
 import io.medallion.jobs.quality.QualityResults;
@@ -52,9 +53,9 @@ final class DemoSummary {
         out.println("Rows per layer and table");
         out.printf("  %-12s %10s %10s %12s %12s%n", "table", "bronze", "silver", "quarantined", "duplicates");
         for (TableSpec t : spec.tables().values()) {
-            out.printf("  %-12s %10s %10s %12s %12s%n", t.name(), counts.get(lake.bronze(t.name())),
-                    counts.get(lake.table(LakePaths.SILVER, t.name())),
-                    counts.get(lake.table(LakePaths.SILVER, "_quarantine_" + t.name())),
+            out.printf("  %-12s %10s %10s %12s %12s%n", t.name(), counts.get(lake.path(TableRef.bronze(t.name()))),
+                    counts.get(lake.path(TableRef.silver(t.name()))),
+                    counts.get(lake.path(TableRef.silver(t.name()).quarantine())),
                     duplicates.getOrDefault(t.name(), 0L));
         }
         out.println("  (duplicates: copies and replays of a key, and change events superseded by newer ones)");
@@ -62,7 +63,7 @@ final class DemoSummary {
         out.println();
         out.println("Quarantined rows by rule");
         for (TableSpec t : spec.tables().values()) {
-            Dataset<Row> q = read(lake.table(LakePaths.SILVER, "_quarantine_" + t.name()));
+            Dataset<Row> q = read(lake.path(TableRef.silver(t.name()).quarantine()));
             if (q == null) {
                 continue;
             }
@@ -75,7 +76,7 @@ final class DemoSummary {
         out.println();
         out.println("Gold tables");
         spec.gold().forEach((name, model) -> out.printf("  gold.%-28s %10s rows   %s%n", name,
-                counts.get(lake.table(LakePaths.GOLD, name)), model.description()));
+                counts.get(lake.path(TableRef.gold(name))), model.description()));
 
         printQuality(out);
 
@@ -123,10 +124,10 @@ final class DemoSummary {
     private Map<String, String> countRows() {
         List<String> paths = new ArrayList<>();
         for (TableSpec t : spec.tables().values()) {
-            paths.addAll(List.of(lake.bronze(t.name()), lake.table(LakePaths.SILVER, t.name()),
-                    lake.table(LakePaths.SILVER, "_quarantine_" + t.name())));
+            paths.addAll(List.of(lake.path(TableRef.bronze(t.name())), lake.path(TableRef.silver(t.name())),
+                    lake.path(TableRef.silver(t.name()).quarantine())));
         }
-        spec.gold().keySet().forEach(name -> paths.add(lake.table(LakePaths.GOLD, name)));
+        spec.gold().keySet().forEach(name -> paths.add(lake.path(TableRef.gold(name))));
         // Threads of our own, not the common pool: they inherit this thread's class loader, which
         // finds Delta under spark-submit too.
         ExecutorService threads = Executors.newFixedThreadPool(2);

@@ -86,7 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
         Configuration hadoop;
         try {
             PipelineSpec spec = specOptions.load();
-            hadoop = SparkSessions.hadoopConfiguration(spec.spark(), Map.of());
+            hadoop = SparkSessions.hadoopConfiguration(spec.spark(), specOptions.sparkConf);
             root = landing != null ? landing : spec.storage().landingRoot();
             Map<Defect, Double> chosen = new EnumMap<>(Defect.class);
             if (clean) {

@@ -1,6 +1,5 @@
 package io.medallion.jobs.cli;
 
-import io.medallion.config.GoldModelSpec;
 import io.medallion.config.PipelineSpec;
 import io.medallion.jobs.gold.GoldJob;
 import io.medallion.run.Job;
@@ -19,35 +18,16 @@ import picocli.CommandLine.Option;
             "from the Delta change feed of its inputs; refresh: full models are rebuilt whole. Inputs are read at",
             "pinned versions recorded in ops.gold_progress, so reruns and backfills are idempotent."
         })
-final class GoldCommand extends SparkJobCommand {
+final class GoldCommand extends JobCommand {
     @Option(names = "--full-refresh", description = "Rebuild every selected model whole.")
     boolean fullRefresh;
 
-    @Option(names = "--model", paramLabel = "MODEL",
-            description = "Only this model (repeatable; default: every model in the spec).")
+    @Option(names = {"--table", "--model"}, paramLabel = "MODEL",
+            description = "Only this gold model, as fact_sales or gold.fact_sales (repeatable; default: every model).")
     List<String> models = new ArrayList<>();
 
     @Override
     Job job(PipelineSpec spec) {
-        return new GoldJob(selectModels(spec, models), fullRefresh);
-    }
-
-    static List<GoldModelSpec> selectModels(PipelineSpec spec, List<String> names) {
-        if (spec.gold().isEmpty()) {
-            throw new IllegalArgumentException(spec.file() + " declares no gold models (key 'gold')");
-        }
-        if (names.isEmpty()) {
-            return List.copyOf(spec.gold().values());
-        }
-        List<GoldModelSpec> selected = new ArrayList<>();
-        for (String n : names) {
-            GoldModelSpec m = spec.gold().get(n);
-            if (m == null) {
-                throw new IllegalArgumentException("unknown model '" + n + "' in --model; models in " + spec.file()
-                        + ": " + String.join(", ", spec.gold().keySet()));
-            }
-            selected.add(m);
-        }
-        return selected;
+        return new GoldJob(TableSelection.models(spec, models), fullRefresh);
     }
 }

@@ -1,9 +1,9 @@
 package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.TableSpec;
 import io.medallion.jobs.maintain.MaintainJob;
 import io.medallion.run.Job;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,9 +20,14 @@ import picocli.CommandLine.Option;
             "older than the VACUUM retention. Every figure goes to ops.runs: files and bytes before and after,",
             "partitions compacted, rows archived and deleted, files and bytes vacuumed.",
             "",
-            "--table takes LAYER.TABLE (e.g. silver.lineitem). --run-date sets the day retention counts back from."
+            "--run-date sets the day retention counts back from."
         })
-final class MaintainCommand extends SparkJobCommand {
+final class MaintainCommand extends JobCommand {
+    @Option(names = "--table", paramLabel = "TABLE",
+            description = {"Only this table: silver.lineitem, or lineitem for every layer's table of that name",
+                "(repeatable; default: every bronze, silver and gold table of the spec)."})
+    List<String> tables = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
     boolean dryRun;
 
@@ -32,28 +37,7 @@ final class MaintainCommand extends SparkJobCommand {
     String where;
 
     @Override
-    List<TableSpec> tables(PipelineSpec spec) {
-        selected(spec, jobOptions.tables);
-        return List.of();
-    }
-
-    @Override
     Job job(PipelineSpec spec) {
-        return new MaintainJob(selected(spec, jobOptions.tables), dryRun, where);
-    }
-
-    /** The tables named with --table (as layer.table), or every table of the spec. */
-    static List<String> selected(PipelineSpec spec, List<String> names) {
-        List<String> all = MaintainJob.allTables(spec);
-        if (names.isEmpty()) {
-            return all;
-        }
-        for (String n : names) {
-            if (!all.contains(n)) {
-                throw new IllegalArgumentException("unknown table '" + n + "' in --table; name it by layer and table: "
-                        + String.join(", ", all));
-            }
-        }
-        return List.copyOf(names);
+        return new MaintainJob(TableSelection.maintained(spec, tables), dryRun, where);
     }
 }

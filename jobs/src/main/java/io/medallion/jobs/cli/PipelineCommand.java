@@ -1,23 +1,18 @@
 package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.SpecException;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.pipeline.Pipeline;
-import io.medallion.run.ExitCode;
-import io.medallion.spark.SparkSessions;
+import io.medallion.lake.Layer;
+import io.medallion.run.JobRunner;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code medallion pipeline}. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -31,12 +26,14 @@ import picocli.CommandLine.Spec;
             "in order (a backfill), and maintain after the last.",
             "Each stage writes its own ledger rows, as when run alone."
         })
-final class PipelineCommand implements Callable<Integer> {
-    @Mixin
-    SpecOptions specOptions;
-
+final class PipelineCommand extends SparkCommand {
     @Mixin
     JobOptions jobOptions;
+
+    @Option(names = "--table", paramLabel = "TABLE",
+            description = {"Only this spec table through bronze and silver, as orders, bronze.orders or",
+                "silver.orders (repeatable; default: every table). Gold and its gate run on every model."})
+    List<String> tables = new ArrayList<>();
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First run date of a backfill (with --to).")
     LocalDate from;
@@ -44,41 +41,11 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last run date of a backfill (with --from).")
     LocalDate to;
 
-    @Spec
-    CommandSpec command;
-
     @Override
-    public Integer call() {
-        PrintWriter err = command.commandLine().getErr();
-        PipelineSpec spec;
-        List<TableSpec> tables;
-        List<LocalDate> dates;
-        try {
-            spec = specOptions.load();
-            tables = spec.select(jobOptions.tables);
-            dates = runDates();
-        } catch (SpecException | IllegalArgumentException e) {
-            err.println("medallion pipeline: " + e.getMessage());
-            return ExitCode.USAGE;
-        }
-        return run(spec, tables, dates, jobOptions, command.commandLine().getOut());
-    }
-
-    /** Runs the pipeline in a session of its own, printing a line per stage. */
-    static int run(PipelineSpec spec, List<TableSpec> tables, List<LocalDate> dates, JobOptions options,
-                   PrintWriter out) {
-        SparkSession spark;
-        try {
-            spark = SparkSessions.create(spec.spark(), "medallion pipeline", options.sparkConf);
-        } catch (RuntimeException e) {
-            out.println("could not start Spark: " + e.getMessage());
-            return ExitCode.FAILED;
-        }
-        try {
-            return new Pipeline(spec, tables, options.sparkConf).run(spark, dates, stageLines(out, ""));
-        } finally {
-            spark.stop();
-        }
+    JobRunner.SessionBody prepare(PipelineSpec spec) {
+        List<TableSpec> selected = TableSelection.specTables(spec, tables, Layer.BRONZE, Layer.SILVER);
+        List<LocalDate> dates = runDates();
+        return spark -> new Pipeline(spec, selected).run(spark, dates, stageLines(out(), ""));
     }
 
     /** Prints a line per finished stage: date, stage, exit code, seconds. */

@@ -2,10 +2,12 @@ package io.medallion.jobs.cli;
 
 import io.medallion.config.ConstraintSpec;
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.TableSpec;
 import io.medallion.jobs.quality.QualityJob;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import io.medallion.run.Job;
-import java.util.LinkedHashMap;
+import io.medallion.run.JobRunner;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,57 +24,49 @@ import picocli.CommandLine.Option;
             "an error-level constraint fails; failed warnings are logged and recorded, and the run exits 0.",
             "Anomaly checks compare a metric with its value on the latest earlier run date.",
             "",
-            "medallion quality suggest --table LAYER.TABLE prints suggested constraints for a table."
+            "medallion quality suggest --table LAYER.TABLE prints suggested constraints for a table.",
+            "A layer with no declared constraints is reported and exits 0 without starting Spark."
         })
-final class QualityCommand extends SparkJobCommand {
-    // Checked in suites(), not by picocli, so that `quality suggest` does not need it.
+final class QualityCommand extends JobCommand {
     @Option(names = "--layer", paramLabel = "LAYER",
-            description = "The layer to check: bronze, silver or gold (required).")
+            description = "The layer to check: bronze, silver or gold (needed unless every --table names its layer).")
     String layer;
 
+    @Option(names = "--table", paramLabel = "TABLE",
+            description = {"Only this table's constraints: lineitem (in --layer) or silver.lineitem (repeatable;",
+                "default: every table of the layer with constraints)."})
+    List<String> tables = new ArrayList<>();
+
+    private Map<TableRef, List<ConstraintSpec>> suites;
+
     @Override
-    List<TableSpec> tables(PipelineSpec spec) {
-        suites(spec, layer, jobOptions.tables);
-        return List.of();
+    JobRunner.SessionBody prepare(PipelineSpec spec) {
+        Layer checked = layer == null ? null : parseLayer(layer);
+        if (checked == null && tables.isEmpty()) {
+            throw new IllegalArgumentException("--layer is required: " + Layer.names(Layer.DATA));
+        }
+        suites = TableSelection.suites(spec, checked, tables);
+        if (suites.isEmpty()) {
+            out().println("no quality constraints are declared for layer " + checked + " in " + spec.file()
+                    + " (key 'quality'); nothing to check");
+            return null;
+        }
+        return super.prepare(spec);
     }
 
     @Override
     Job job(PipelineSpec spec) {
-        return new QualityJob(layer, suites(spec, layer, jobOptions.tables));
+        List<Layer> layers = suites.keySet().stream().map(TableRef::layer).distinct().toList();
+        if (layers.size() > 1) {
+            throw new IllegalArgumentException("--table names tables of " + Layer.names(layers)
+                    + "; a quality run checks one layer");
+        }
+        return new QualityJob(layers.get(0), suites);
     }
 
-    /**
-     * The declared suites of {@code layer}, or of its tables named in {@code tables} (without the
-     * layer: {@code --table lineitem}).
-     *
-     * @throws IllegalArgumentException for an unknown layer, or a table with no declared constraints
-     */
-    static Map<String, List<ConstraintSpec>> suites(PipelineSpec spec, String layer, List<String> tables) {
-        if (layer == null) {
-            throw new IllegalArgumentException("--layer is required: bronze, silver or gold");
-        }
-        if (!List.of("bronze", "silver", "gold").contains(layer)) {
-            throw new IllegalArgumentException("--layer must be bronze, silver or gold, got '" + layer + "'");
-        }
-        Map<String, List<ConstraintSpec>> inLayer = new LinkedHashMap<>();
-        spec.quality().forEach((table, constraints) -> {
-            if (table.startsWith(layer + ".")) {
-                inLayer.put(table, constraints);
-            }
-        });
-        if (tables.isEmpty()) {
-            return inLayer;
-        }
-        Map<String, List<ConstraintSpec>> selected = new LinkedHashMap<>();
-        for (String t : tables) {
-            List<ConstraintSpec> constraints = inLayer.get(layer + "." + t);
-            if (constraints == null) {
-                throw new IllegalArgumentException("no constraints are declared for " + layer + "." + t + " in "
-                        + spec.file() + " (key 'quality'); tables with constraints in " + layer + ": "
-                        + String.join(", ", inLayer.keySet()));
-            }
-            selected.put(layer + "." + t, constraints);
-        }
-        return selected;
+    private static Layer parseLayer(String text) {
+        return Layer.DATA.stream().filter(l -> l.specName().equals(text)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("--layer must be one of " + Layer.names(Layer.DATA) + ", got '" + text
+                        + "'"));
     }
 }

@@ -3,9 +3,14 @@ package io.medallion.jobs.cli;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.PipelineSpecLoader;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Which pipeline spec to load, and which env overlay to apply to it. */
+/**
+ * The options of every command that reads a pipeline spec, declared once: which spec, which env
+ * overlays, Spark settings over them, and how log lines look.
+ */
 public final class SpecOptions {
     @Option(names = "--pipeline", paramLabel = "FILE", defaultValue = PipelineSpecLoader.DEFAULT_PIPELINE,
             description = "The pipeline spec (default: ${DEFAULT-VALUE}).")
@@ -19,6 +24,11 @@ public final class SpecOptions {
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Log lines as 'text' or 'json' (one object per line, on stderr). Default: ${DEFAULT-VALUE}.")
     LogFormat logFormat;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A Spark setting that wins over the profile and the spec (repeatable); spark.hadoop.* "
+                    + "settings also reach the files read before Spark starts.")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
 
     /** How log lines are written; read by Main before logging starts. */
     public enum LogFormat { text, json }

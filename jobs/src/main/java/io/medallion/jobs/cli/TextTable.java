@@ -1,5 +1,6 @@
 package io.medallion.jobs.cli;
 
+import io.medallion.interop.Scala;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -43,8 +44,7 @@ final class TextTable {
     }
 
     private static String cell(Object value) {
-        String text = value == null ? "NULL" : value instanceof scala.collection.Seq<?> seq
-                ? seq.mkString("[", ", ", "]") : value.toString();
+        String text = value == null ? "NULL" : Scala.text(value);
         text = text.replace('\n', ' ');
         return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
     }

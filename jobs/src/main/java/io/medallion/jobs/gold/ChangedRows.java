@@ -2,6 +2,7 @@ package io.medallion.jobs.gold;
 
 import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.TableRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
@@ -23,7 +24,7 @@ final class ChangedRows implements AutoCloseable {
     private final SparkSession spark;
     private final LakeCatalog catalog;
     private final String scratch;
-    private final Set<String> substituted = new LinkedHashSet<>();
+    private final Set<TableRef> substituted = new LinkedHashSet<>();
 
     ChangedRows(SparkSession spark, LakeCatalog catalog, String scratch) {
         this.spark = spark;
@@ -36,7 +37,7 @@ final class ChangedRows implements AutoCloseable {
      * scratch folder; returns how many rows that is. Needs no lock on the catalog: nothing is
      * defined in it yet.
      */
-    long write(String table, long from, long to) {
+    long write(TableRef table, long from, long to) {
         Dataset<Row> changes = spark.read().format("delta").option("readChangeFeed", "true")
                 .option("startingVersion", from).option("endingVersion", to).load(catalog.path(table))
                 .drop("_change_type", "_commit_version", "_commit_timestamp");
@@ -46,12 +47,12 @@ final class ChangedRows implements AutoCloseable {
     }
 
     /** Defines {@code table} in the catalog as the changed rows {@link #write} stored; hold the catalog's lock. */
-    void substitute(String table) {
+    void substitute(TableRef table) {
         catalog.define(table, "SELECT * FROM delta.`" + path(table) + "`");
         substituted.add(table);
     }
 
-    private String path(String table) {
+    private String path(TableRef table) {
         return scratch + "/" + table;
     }
 

@@ -7,7 +7,7 @@ import io.medallion.config.GoldModelSpec;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
-import io.medallion.lake.LakePaths;
+import io.medallion.lake.TableRef;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
 import io.medallion.run.PerTable;
@@ -77,7 +77,7 @@ public final class GoldJob implements Job {
     @Override
     public List<TableOutcome> run(JobContext context) {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
-        GoldProgress progress = new GoldProgress(context.spark(), context.lake().ops(GoldProgress.TABLE));
+        GoldProgress progress = new GoldProgress(context.spark(), context.lake());
         Map<String, GoldProgress.Snapshot> last = progress.lastByModel();
         Map<String, GoldProgress.Snapshot> refreshed = new java.util.concurrent.ConcurrentHashMap<>();
         List<TableOutcome> outcomes = PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
@@ -93,8 +93,8 @@ public final class GoldJob implements Job {
                                  GoldModelSpec model, Map<String, GoldProgress.Snapshot> refreshed) {
         TableOutcome.Builder outcome = TableOutcome.builder(model.name());
         long start = System.nanoTime();
-        Map<String, Long> versions = new LinkedHashMap<>();
-        for (String input : model.inputs()) {
+        Map<TableRef, Long> versions = new LinkedHashMap<>();
+        for (TableRef input : model.inputs()) {
             long version = catalog.currentVersion(input);
             if (version < 0) {
                 return outcome.status(TableStatus.FAILED).message(model.sqlFile() + " reads " + input
@@ -104,8 +104,9 @@ public final class GoldJob implements Job {
         }
         SparkSession spark = context.spark();
         GoldProgress.Snapshot now = new GoldProgress.Snapshot(versions, sha256(model.sql()));
-        String target = context.lake().table(LakePaths.GOLD, model.name());
-        boolean exists = catalog.exists(LakePaths.GOLD + "." + model.name());
+        TableRef gold = TableRef.gold(model.name());
+        String target = context.lake().path(gold);
+        boolean exists = catalog.exists(gold);
 
         if (!fullRefresh && exists && last.isPresent() && last.get().equals(now)) {
             LOG.info("{}: inputs unchanged since the last refresh; nothing to do", model.name());
@@ -123,7 +124,7 @@ public final class GoldJob implements Job {
         Set<String> affected = Set.of();
         if (reason == null) {
             try {
-                String scratch = context.lake().table(LakePaths.OPS, "_scratch/" + context.runId() + "/" + model.name());
+                String scratch = context.lake().ops("_scratch/" + context.runId() + "/" + model.name());
                 try (ChangedRows changes = new ChangedRows(spark, catalog, scratch)) {
                     Affected found = affectedPartitions(catalog, changes, model, last.get().versions(), versions);
                     affected = found.partitions();
@@ -150,7 +151,7 @@ public final class GoldJob implements Job {
             DeltaTables.requirePartitioning(spark, target, model.partitionBy());
         } else {
             DeltaTables.createIfMissing(spark, target, analyzed, model.partitionBy(),
-                    context.spec().maintenance(LakePaths.GOLD, model.name()).tableProperties());
+                    context.spec().maintenance(gold).tableProperties());
         }
         DataFrameWriter<Row> writer;
         if (reason != null) {
@@ -195,10 +196,10 @@ public final class GoldJob implements Job {
      * now; every partition value that comes out may differ from what gold holds.
      */
     private static Affected affectedPartitions(LakeCatalog catalog, ChangedRows changes, GoldModelSpec model,
-                                               Map<String, Long> before, Map<String, Long> now) {
+                                               Map<TableRef, Long> before, Map<TableRef, Long> now) {
         Set<String> affected = new LinkedHashSet<>();
         List<String> columns = model.partitionBy().stream().map(c -> "`" + c + "`").toList();
-        for (Map.Entry<String, Long> input : now.entrySet()) {
+        for (Map.Entry<TableRef, Long> input : now.entrySet()) {
             Long from = before.get(input.getKey());
             if (from == null) {
                 throw new IllegalStateException(input.getKey() + " is a new input of the model");
@@ -241,7 +242,7 @@ public final class GoldJob implements Job {
     }
 
     /** The rows the table's commits {@code from} to {@code to} changed at least, from their metrics. */
-    private static long changedRowsAtLeast(LakeCatalog catalog, String table, long from, long to) {
+    private static long changedRowsAtLeast(LakeCatalog catalog, TableRef table, long from, long to) {
         org.apache.hadoop.conf.Configuration hadoop = catalog.spark().sparkContext().hadoopConfiguration();
         long changed = 0;
         for (long v = from; v <= to; v++) {
@@ -258,9 +259,10 @@ public final class GoldJob implements Job {
      * Whether every input with a newer version than {@code before} got there only by commits that
      * change no row: compaction, Z-order or clustering, VACUUM, table properties (what maintain does).
      */
-    private static boolean noRowChangedSince(LakeCatalog catalog, Map<String, Long> before, Map<String, Long> now) {
+    private static boolean noRowChangedSince(LakeCatalog catalog, Map<TableRef, Long> before,
+                                             Map<TableRef, Long> now) {
         org.apache.hadoop.conf.Configuration hadoop = catalog.spark().sparkContext().hadoopConfiguration();
-        for (Map.Entry<String, Long> input : now.entrySet()) {
+        for (Map.Entry<TableRef, Long> input : now.entrySet()) {
             Long from = before.get(input.getKey());
             if (from == null) {
                 return false;

@@ -2,14 +2,17 @@ package io.medallion.jobs.gold;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.delta.tables.DeltaTable;
-import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakePaths;
+import io.medallion.lake.OpsTable;
+import io.medallion.lake.TableRef;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -33,31 +36,30 @@ final class GoldProgress {
             .add("recorded_at", DataTypes.TimestampType, false);
 
     /** What a model's last refresh read. */
-    record Snapshot(Map<String, Long> versions, String sqlSha256) {
+    record Snapshot(Map<TableRef, Long> versions, String sqlSha256) {
     }
 
-    private final SparkSession spark;
-    private final String path;
+    private final OpsTable table;
 
-    GoldProgress(SparkSession spark, String path) {
-        this.spark = spark;
-        this.path = path;
+    GoldProgress(SparkSession spark, LakePaths lake) {
+        this.table = OpsTable.in(spark, lake, TABLE, SCHEMA);
     }
 
     /** What each model's last recorded refresh read: one read of the table for all models. */
     Map<String, Snapshot> lastByModel() {
         Map<String, Snapshot> last = new HashMap<>();
-        if (!DeltaTable.isDeltaTable(spark, path)) {
+        Optional<Dataset<Row>> recorded = table.read();
+        if (recorded.isEmpty()) {
             return last;
         }
         Map<String, String> lastRun = new HashMap<>();
-        List<Row> rows = spark.read().format("delta").load(path).orderBy(col("recorded_at").desc()).collectAsList();
+        List<Row> rows = recorded.get().orderBy(col("recorded_at").desc()).collectAsList();
         for (Row r : rows) {
             String model = r.getAs("model");
             String run = lastRun.computeIfAbsent(model, m -> r.getAs("run_id"));
             if (run.equals(r.getAs("run_id"))) {
                 last.computeIfAbsent(model, m -> new Snapshot(new HashMap<>(), r.getAs("sql_sha256")))
-                        .versions().put(r.getAs("input"), r.getAs("input_version"));
+                        .versions().put(TableRef.parse(r.getAs("input")), r.getAs("input_version"));
             }
         }
         return last;
@@ -68,9 +70,7 @@ final class GoldProgress {
         List<Row> rows = new ArrayList<>();
         Timestamp now = Timestamp.from(Instant.now());
         readByModel.forEach((model, read) -> read.versions().forEach((input, version) ->
-                rows.add(RowFactory.create(model, input, version, read.sqlSha256(), runId, now))));
-        if (!rows.isEmpty()) {
-            DeltaTables.append(spark, path, rows, SCHEMA);
-        }
+                rows.add(RowFactory.create(model, input.toString(), version, read.sqlSha256(), runId, now))));
+        table.append(rows);
     }
 }

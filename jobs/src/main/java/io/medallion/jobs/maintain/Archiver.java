@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.medallion.lake.TableRef;
 import io.medallion.config.RetentionSpec;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
@@ -54,13 +55,13 @@ final class Archiver {
     private record Batch(Path dir, LocalDate cutoff) {
     }
 
-    static String location(RetentionSpec retain, String layer, String table) {
-        return retain.archiveRoot() + "/" + layer + "/" + table;
+    static String location(RetentionSpec retain, TableRef table) {
+        return table.path(retain.archiveRoot());
     }
 
-    static Result run(SparkSession spark, String path, String layer, String table, RetentionSpec retain,
+    static Result run(SparkSession spark, String path, TableRef table, RetentionSpec retain,
                       LocalDate runDate, boolean dryRun) throws IOException {
-        String location = location(retain, layer, table);
+        String location = location(retain, table);
         Path root = new Path(location);
         FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
         List<Batch> pending = pendingBatches(fs, root, dryRun);

@@ -7,7 +7,7 @@ import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
-import io.medallion.lake.LakePaths;
+import io.medallion.lake.TableRef;
 import io.medallion.lake.TableFiles;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
@@ -36,27 +36,23 @@ public final class MaintainJob implements Job {
     // Table settings (target size, retention check) live in each table's own session, so two at once is safe.
     private static final int PARALLELISM = 2;
 
-    private final List<String> tables;
+    private final List<TableRef> tables;
     private final boolean dryRun;
     private final String where;
 
     /**
-     * @param tables {@code layer.table} names, in the order to report them
+     * @param tables the tables, in the order to report them
      * @param where a SQL condition on partition columns limiting compaction (blank for every partition)
      */
-    public MaintainJob(List<String> tables, boolean dryRun, String where) {
+    public MaintainJob(List<TableRef> tables, boolean dryRun, String where) {
         this.tables = List.copyOf(tables);
         this.dryRun = dryRun;
         this.where = where == null ? "" : where;
     }
 
-    /** Every bronze, silver and gold table of the spec, as {@code layer.table}. */
-    public static List<String> allTables(PipelineSpec spec) {
-        List<String> names = new ArrayList<>();
-        spec.tables().keySet().forEach(t -> names.add(LakePaths.BRONZE + "." + t));
-        spec.tables().keySet().forEach(t -> names.add(LakePaths.SILVER + "." + t));
-        spec.gold().keySet().forEach(m -> names.add(LakePaths.GOLD + "." + m));
-        return names;
+    /** Every bronze, silver and gold table of the spec: the tables maintain keeps. */
+    public static List<TableRef> allTables(PipelineSpec spec) {
+        return List.copyOf(spec.maintenance().keySet());
     }
 
     @Override
@@ -66,28 +62,26 @@ public final class MaintainJob implements Job {
 
     @Override
     public List<String> targets(JobContext context) {
-        return tables;
+        return tables.stream().map(TableRef::toString).toList();
     }
 
     @Override
     public List<TableOutcome> run(JobContext context) {
         LakeCatalog catalog = new LakeCatalog(context.spark(), context.lake());
-        return PerTable.each(tables, t -> t, PARALLELISM, table -> maintain(context, catalog, table));
+        return PerTable.each(tables, TableRef::toString, PARALLELISM, table -> maintain(context, catalog, table));
     }
 
-    private TableOutcome maintain(JobContext context, LakeCatalog catalog, String name) throws Exception {
-        TableOutcome.Builder outcome = TableOutcome.builder(name).metric("dry_run", dryRun);
+    private TableOutcome maintain(JobContext context, LakeCatalog catalog, TableRef name) throws Exception {
+        TableOutcome.Builder outcome = TableOutcome.builder(name.toString()).metric("dry_run", dryRun);
         if (!catalog.exists(name)) {
             LOG.info("{}: does not exist yet; nothing to maintain", name);
             return outcome.message("does not exist yet").build();
         }
         long start = System.nanoTime();
-        String layer = name.substring(0, name.indexOf('.'));
-        String table = name.substring(name.indexOf('.') + 1);
-        MaintenanceSpec spec = context.spec().maintenance(layer, table);
+        MaintenanceSpec spec = context.spec().maintenance(name);
         String path = catalog.path(name);
         SparkSession session = context.spark().newSession();
-        DeltaTables.requirePartitioning(session, path, declaredPartitioning(context.spec(), layer, table));
+        DeltaTables.requirePartitioning(session, path, declaredPartitioning(context.spec(), name));
         List<String> columns = List.of(session.read().format("delta").load(path).columns());
         TableFiles.Summary before = Compaction.summarize(session, path, spec, "");
         Optional<String> zorderProblem = Compaction.problem(spec, before.partitionColumns(), columns);
@@ -104,7 +98,7 @@ public final class MaintainJob implements Job {
         outcome.metric("properties_set", String.join(",", changed.keySet()));
 
         if (spec.retain().isPresent()) {
-            Archiver.Result r = Archiver.run(session, path, layer, table, spec.retain().get(), context.runDate(),
+            Archiver.Result r = Archiver.run(session, path, name, spec.retain().get(), context.runDate(),
                     dryRun);
             LOG.info("{}: {} {} row(s) before {} to {}, {} {} row(s)", name, dryRun ? "would archive" : "archived",
                     r.archived(), r.cutoff(), r.location(), dryRun ? "would delete" : "deleted", r.deleted());
@@ -151,15 +145,15 @@ public final class MaintainJob implements Job {
     }
 
     /** The partitioning the spec gives the table: bronze by batch date, silver and gold as declared. */
-    static List<String> declaredPartitioning(PipelineSpec spec, String layer, String table) {
-        return switch (layer) {
-            case LakePaths.BRONZE -> List.of(BronzeColumns.BATCH_DATE);
-            case LakePaths.SILVER -> {
-                TableSpec t = spec.tables().get(table);
+    static List<String> declaredPartitioning(PipelineSpec spec, TableRef table) {
+        return switch (table.layer()) {
+            case BRONZE -> List.of(BronzeColumns.BATCH_DATE);
+            case SILVER -> {
+                TableSpec t = spec.tables().get(table.name());
                 yield t.cdc().isPresent() ? List.of() : t.partitionBy();
             }
             default -> {
-                GoldModelSpec m = spec.gold().get(table);
+                GoldModelSpec m = spec.gold().get(table.name());
                 yield m.partitionBy();
             }
         };

@@ -5,7 +5,7 @@ import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.jobs.gold.GoldJob;
 import io.medallion.jobs.maintain.MaintainJob;
-import io.medallion.jobs.silver.SilverMergeJob;
+import io.medallion.jobs.silver.SilverJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
@@ -13,8 +13,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import io.medallion.config.ConstraintSpec;
 import io.medallion.jobs.quality.QualityJob;
-import io.medallion.lake.LakePaths;
-import java.util.LinkedHashMap;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -39,10 +39,10 @@ public final class Pipeline {
     private final List<TableSpec> tables;
     private final JobRunner runner;
 
-    public Pipeline(PipelineSpec spec, List<TableSpec> tables, Map<String, String> sparkConf) {
+    public Pipeline(PipelineSpec spec, List<TableSpec> tables) {
         this.spec = spec;
         this.tables = List.copyOf(tables);
-        this.runner = new JobRunner(spec, sparkConf);
+        this.runner = new JobRunner(spec);
     }
 
     /**
@@ -51,22 +51,17 @@ public final class Pipeline {
      * gate. A failed gate (exit 3) stops the pipeline before the next layer is built from bad data.
      */
     public List<Job> stages() {
-        List<Job> stages = new ArrayList<>(List.of(new BronzeIngestJob(), new SilverMergeJob()));
-        addQualityGate(stages, LakePaths.SILVER);
+        List<Job> stages = new ArrayList<>(List.of(new BronzeIngestJob(), new SilverJob()));
+        addQualityGate(stages, Layer.SILVER);
         if (!spec.gold().isEmpty()) {
             stages.add(new GoldJob(List.copyOf(spec.gold().values()), false));
-            addQualityGate(stages, LakePaths.GOLD);
+            addQualityGate(stages, Layer.GOLD);
         }
         return stages;
     }
 
-    private void addQualityGate(List<Job> stages, String layer) {
-        Map<String, List<ConstraintSpec>> suites = new LinkedHashMap<>();
-        spec.quality().forEach((table, constraints) -> {
-            if (table.startsWith(layer + ".")) {
-                suites.put(table, constraints);
-            }
-        });
+    private void addQualityGate(List<Job> stages, Layer layer) {
+        Map<TableRef, List<ConstraintSpec>> suites = spec.quality(layer);
         if (!suites.isEmpty()) {
             stages.add(new QualityJob(layer, suites));
         }
@@ -81,10 +76,9 @@ public final class Pipeline {
         if (!spec.maintenanceDeclared()) {
             return List.of();
         }
-        List<String> written = new ArrayList<>();
-        for (String table : MaintainJob.allTables(spec)) {
-            String name = table.substring(table.indexOf('.') + 1);
-            if (table.startsWith(LakePaths.GOLD + ".") || tables.stream().anyMatch(t -> t.name().equals(name))) {
+        List<TableRef> written = new ArrayList<>();
+        for (TableRef table : MaintainJob.allTables(spec)) {
+            if (table.layer() == Layer.GOLD || tables.stream().anyMatch(t -> t.name().equals(table.name()))) {
                 written.add(table);
             }
         }

@@ -20,19 +20,14 @@ import com.amazon.deequ.suggestions.ConstraintSuggestionResult;
 import com.amazon.deequ.suggestions.ConstraintSuggestionRunner;
 import com.amazon.deequ.suggestions.Rules;
 import io.medallion.config.ConstraintSpec;
+import io.medallion.interop.Scala;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.function.DoublePredicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import scala.Option;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
-import scala.runtime.AbstractFunction1;
-import scala.util.matching.Regex;
 
 /**
  * The one place that speaks Deequ's Scala API. Each declared constraint becomes one Deequ
@@ -54,16 +49,16 @@ final class DeequChecks {
         for (ConstraintSpec c : constraints) {
             checks.put(check(c), c);
         }
-        Size size = new Size(Option.empty());
+        Size size = new Size(Scala.none());
         VerificationResult result = new VerificationSuite().onData(data)
-                .addChecks(seq(new ArrayList<>(checks.keySet())))
+                .addChecks(Scala.seq(new ArrayList<>(checks.keySet())))
                 .addRequiredAnalyzer((Analyzer<?, Metric<?>>) (Analyzer<?, ?>) size).run();
-        Map<Check, CheckResult> results = JavaConverters.mapAsJavaMap(result.checkResults());
-        Metric<?> rows = JavaConverters.mapAsJavaMap(result.metrics()).get(size);
+        Map<Check, CheckResult> results = Scala.map(result.checkResults());
+        Metric<?> rows = Scala.map(result.metrics()).get(size);
         long rowCount = rows == null || rows.value().isFailure() ? -1 : ((Number) rows.value().get()).longValue();
         List<ConstraintOutcome> outcomes = new ArrayList<>();
         checks.forEach((check, spec) -> {
-            ConstraintResult r = JavaConverters.seqAsJavaList(results.get(check).constraintResults()).get(0);
+            ConstraintResult r = Scala.list(results.get(check).constraintResults()).get(0);
             boolean passed = r.status() == ConstraintStatus.Success();
             Double value = metricValue(r);
             String message = passed ? "" : value == null
@@ -80,15 +75,15 @@ final class DeequChecks {
      */
     static boolean anomalous(List<Double> history, double value, OptionalDouble maxDecrease,
                              OptionalDouble maxIncrease) {
-        Option<Object> lowest = maxDecrease.isPresent() ? Option.apply(1 - maxDecrease.getAsDouble()) : Option.empty();
-        Option<Object> highest = maxIncrease.isPresent() ? Option.apply(1 + maxIncrease.getAsDouble()) : Option.empty();
+        var lowest = maxDecrease.isPresent() ? Scala.<Object>some(1 - maxDecrease.getAsDouble()) : Scala.none();
+        var highest = maxIncrease.isPresent() ? Scala.<Object>some(1 + maxIncrease.getAsDouble()) : Scala.none();
         AnomalyDetector detector = new AnomalyDetector(new RelativeRateOfChangeStrategy(lowest, highest, 1));
         List<DataPoint<Object>> points = new ArrayList<>();
         for (int i = 0; i < history.size(); i++) {
-            points.add(new DataPoint<>(i, Option.apply(history.get(i))));
+            points.add(new DataPoint<>(i, Scala.some(history.get(i))));
         }
-        DetectionResult result = detector.isNewPointAnomalous(seq(points),
-                new DataPoint<>(history.size(), Option.apply(value)));
+        DetectionResult result = detector.isNewPointAnomalous(Scala.seq(points),
+                new DataPoint<>(history.size(), Scala.some(value)));
         return !result.anomalies().isEmpty();
     }
 
@@ -103,8 +98,8 @@ final class DeequChecks {
         ConstraintSuggestionResult result =
                 ConstraintSuggestionRunner.apply().onData(data).addConstraintRules(Rules.EXTENDED()).run();
         List<Suggestion> suggestions = new ArrayList<>();
-        JavaConverters.mapAsJavaMap(result.constraintSuggestions()).forEach((column, list) -> {
-            for (ConstraintSuggestion s : JavaConverters.seqAsJavaList(list)) {
+        Scala.map(result.constraintSuggestions()).forEach((column, list) -> {
+            for (ConstraintSuggestion s : Scala.list(list)) {
                 suggestions.add(new Suggestion(column, s.suggestingRule().getClass().getSimpleName(),
                         s.codeForConstraint(), s.description()));
             }
@@ -139,32 +134,32 @@ final class DeequChecks {
     }
 
     static Check check(ConstraintSpec c) {
-        scala.Enumeration.Value level = c.severity() == ConstraintSpec.Severity.ERROR ? CheckLevel.Error() : CheckLevel.Warning();
-        Check check = new Check(level, c.name(), seq(List.of()));
+        var level = c.severity() == ConstraintSpec.Severity.ERROR ? CheckLevel.Error() : CheckLevel.Warning();
+        Check check = new Check(level, c.name(), Scala.seq(List.of()));
         String column = c.columns().isEmpty() ? null : c.columns().get(0);
-        AbstractFunction1<Object, Object> fraction = assertion(v -> v >= c.minFraction());
-        AbstractFunction1<Object, Object> bounds = assertion(v -> (c.min().isEmpty() || v >= c.min().getAsDouble())
+        var fraction = Scala.predicate(v -> v >= c.minFraction());
+        var bounds = Scala.predicate(v -> (c.min().isEmpty() || v >= c.min().getAsDouble())
                 && (c.max().isEmpty() || v <= c.max().getAsDouble()));
-        Option<String> none = Option.empty();
+        var none = Scala.<String>none();
         CheckWithLastConstraintFilterable constraint = switch (c.kind()) {
             case SIZE -> check.hasSize(bounds, none);
-            case COMPLETE -> check.hasCompleteness(column, fraction, none, Option.empty());
-            case UNIQUE -> check.hasUniqueness(seq(c.columns()), fraction);
+            case COMPLETE -> check.hasCompleteness(column, fraction, none, Scala.none());
+            case UNIQUE -> check.hasUniqueness(Scala.seq(c.columns()), fraction);
             case ALLOWED_VALUES -> check.isContainedIn(column, c.values().toArray(new String[0]), fraction, none);
-            case MIN -> check.hasMin(column, bounds, none, Option.empty());
-            case MAX -> check.hasMax(column, bounds, none, Option.empty());
+            case MIN -> check.hasMin(column, bounds, none, Scala.none());
+            case MAX -> check.hasMax(column, bounds, none, Scala.none());
             case RANGE -> check.satisfies(quoted(column) + " IS NULL OR " + quoted(column) + " BETWEEN "
                     + c.min().getAsDouble() + " AND " + c.max().getAsDouble(), c.name(), fraction, none,
-                    scalaList(c.columns()), Option.empty());
-            case PATTERN -> check.hasPattern(column, new Regex(c.regex(), seq(List.of())), fraction, none, none,
-                    Option.empty());
+                    Scala.immutableList(c.columns()), Scala.none());
+            case PATTERN -> check.hasPattern(column, Scala.regex(c.regex()), fraction, none, none,
+                    Scala.none());
             case EMAIL -> check.containsEmail(column, fraction, none);
             case NON_NEGATIVE -> check.isNonNegative(column, fraction, none);
             case SUM -> check.hasSum(column, bounds, none);
             case MEAN -> check.hasMean(column, bounds, none);
             case APPROX_DISTINCT -> check.hasApproxCountDistinct(column, bounds, none);
-            case PREDICATE -> check.satisfies(c.predicate(), c.name(), fraction, none, scalaList(List.of()),
-                    Option.empty());
+            case PREDICATE -> check.satisfies(c.predicate(), c.name(), fraction, none, Scala.immutableList(List.of()),
+                    Scala.none());
             case REFERENCES, ANOMALY -> throw new IllegalArgumentException(c.kind().specName()
                     + " is not a constraint on the table's rows");
         };
@@ -173,22 +168,5 @@ final class DeequChecks {
 
     private static String quoted(String column) {
         return "`" + column.replace("`", "``") + "`";
-    }
-
-    private static AbstractFunction1<Object, Object> assertion(DoublePredicate holds) {
-        return new AbstractFunction1<>() {
-            @Override
-            public Object apply(Object value) {
-                return holds.test(((Number) value).doubleValue());
-            }
-        };
-    }
-
-    private static <T> Seq<T> seq(List<T> items) {
-        return JavaConverters.asScalaBuffer(new ArrayList<>(items)).toSeq();
-    }
-
-    private static <T> scala.collection.immutable.List<T> scalaList(List<T> items) {
-        return JavaConverters.asScalaBuffer(new ArrayList<>(items)).toList();
     }
 }

@@ -2,8 +2,9 @@ package io.medallion.jobs.quality;
 
 import io.medallion.config.ConstraintKind;
 import io.medallion.config.ConstraintSpec;
-import io.medallion.lake.DeltaTables;
 import io.medallion.lake.LakeCatalog;
+import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
 import io.medallion.run.PerTable;
@@ -31,14 +32,14 @@ public final class QualityJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(QualityJob.class);
     private static final int PARALLELISM = 2;
 
-    private final String layer;
-    private final Map<String, List<ConstraintSpec>> suites;
+    private final Layer layer;
+    private final Map<TableRef, List<ConstraintSpec>> suites;
 
     /**
      * @param layer the layer checked, for the pipeline's output
-     * @param suites the constraints per {@code layer.table}, in the order to report them
+     * @param suites the constraints per table, in the order to report them
      */
-    public QualityJob(String layer, Map<String, List<ConstraintSpec>> suites) {
+    public QualityJob(Layer layer, Map<TableRef, List<ConstraintSpec>> suites) {
         this.layer = layer;
         this.suites = Collections.unmodifiableMap(new LinkedHashMap<>(suites));
     }
@@ -55,7 +56,7 @@ public final class QualityJob implements Job {
 
     @Override
     public List<String> targets(JobContext context) {
-        return List.copyOf(suites.keySet());
+        return suites.keySet().stream().map(TableRef::toString).toList();
     }
 
     @Override
@@ -64,29 +65,28 @@ public final class QualityJob implements Job {
         List<Row> results = Collections.synchronizedList(new ArrayList<>());
         List<Row> metrics = Collections.synchronizedList(new ArrayList<>());
         Map<String, QualityReport.TableSection> sections = new java.util.concurrent.ConcurrentHashMap<>();
-        List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), t -> t, PARALLELISM,
+        List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), TableRef::toString, PARALLELISM,
                 table -> check(context, catalog, table, suites.get(table), results, metrics, sections));
         if (!metrics.isEmpty()) {
-            DeltaTables.append(context.spark(), context.lake().ops(QualityResults.RESULTS), results,
-                    QualityResults.RESULTS_SCHEMA);
-            DeltaTables.append(context.spark(), context.lake().ops(QualityResults.METRICS), metrics,
-                    QualityResults.METRICS_SCHEMA);
-            String report = QualityReports.write(context, suites.keySet(), sections);
+            QualityResults.results(context).append(results);
+            QualityResults.metrics(context).append(metrics);
+            String report = QualityReports.write(context, targets(context), sections);
             LOG.info("quality report: {}.html (and .json)", report);
         }
         return outcomes;
     }
 
-    private TableOutcome check(JobContext context, LakeCatalog catalog, String table,
+    private TableOutcome check(JobContext context, LakeCatalog catalog, TableRef ref,
                                List<ConstraintSpec> constraints, List<Row> results, List<Row> metrics,
                                Map<String, QualityReport.TableSection> sections) {
+        String table = ref.toString();
         TableOutcome.Builder outcome = TableOutcome.builder(table);
-        if (!catalog.exists(table)) {
+        if (!catalog.exists(ref)) {
             return outcome.status(TableStatus.FAILED).message(table + " does not exist yet; run the job that "
                     + "builds it first").build();
         }
         long start = System.nanoTime();
-        Dataset<Row> data = context.spark().read().format("delta").load(catalog.path(table));
+        Dataset<Row> data = context.spark().read().format("delta").load(catalog.path(ref));
         requireColumns(table, data, constraints);
         List<ConstraintSpec> deequ = constraints.stream()
                 .filter(c -> c.kind() != ConstraintKind.REFERENCES && c.kind() != ConstraintKind.ANOMALY).toList();
@@ -94,7 +94,7 @@ public final class QualityJob implements Job {
         List<ConstraintOutcome> all = new ArrayList<>(verification.outcomes());
         for (ConstraintSpec c : constraints) {
             if (c.kind() == ConstraintKind.REFERENCES) {
-                Dataset<Row> referenced = context.spark().read().format("delta").load(catalog.path(c.referencedTable()));
+                Dataset<Row> referenced = context.spark().read().format("delta").load(catalog.path(c.referencedTable().orElseThrow()));
                 all.add(ReferentialIntegrity.check(data, c, referenced));
             }
         }

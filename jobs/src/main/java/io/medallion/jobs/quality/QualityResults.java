@@ -1,5 +1,6 @@
 package io.medallion.jobs.quality;
 
+import io.medallion.lake.OpsTable;
 import io.medallion.run.JobContext;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -44,6 +45,14 @@ public final class QualityResults {
             .add("recorded_at", DataTypes.TimestampType, false);
 
     private QualityResults() {
+    }
+
+    static OpsTable results(JobContext context) {
+        return OpsTable.in(context.spark(), context.lake(), RESULTS, RESULTS_SCHEMA);
+    }
+
+    static OpsTable metrics(JobContext context) {
+        return OpsTable.in(context.spark(), context.lake(), METRICS, METRICS_SCHEMA);
     }
 
     /** The result rows for one table: each constraint's outcome. */

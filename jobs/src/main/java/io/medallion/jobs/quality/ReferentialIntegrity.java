@@ -42,7 +42,7 @@ final class ReferentialIntegrity {
         double share = total == 0 ? 1.0 : (double) (total - missing) / total;
         boolean passed = share >= spec.minFraction();
         String message = passed ? "" : String.format("%,d of %,d rows have a %s not found in %s (%s); %.4f of rows "
-                + "comply, at least %s required", missing, total, String.join(", ", keys), spec.referencedTable(),
+                + "comply, at least %s required", missing, total, String.join(", ", keys), spec.referencedTable().orElseThrow(),
                 String.join(", ", spec.referencedColumns()), share, spec.minFraction());
         return new ConstraintOutcome(spec, passed, share, message);
     }

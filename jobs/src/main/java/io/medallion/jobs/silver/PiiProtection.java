@@ -8,7 +8,6 @@ import io.medallion.config.ColumnSpec;
 import io.medallion.config.Pii;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
-import io.medallion.quality.Cleaning;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaTables;
-import io.medallion.quality.RowRules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

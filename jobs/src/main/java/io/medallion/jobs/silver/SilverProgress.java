@@ -1,7 +1,7 @@
 package io.medallion.jobs.silver;
 
-import io.delta.tables.DeltaTable;
-import io.medallion.lake.DeltaTables;
+import io.medallion.lake.LakePaths;
+import io.medallion.lake.OpsTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,22 +30,16 @@ final class SilverProgress {
             .add("silver_run_id", DataTypes.StringType, false)
             .add("applied_at", DataTypes.TimestampType, false);
 
-    private final SparkSession spark;
-    private final String path;
+    private final OpsTable table;
 
-    SilverProgress(SparkSession spark, String path) {
-        this.spark = spark;
-        this.path = path;
+    SilverProgress(SparkSession spark, LakePaths lake) {
+        this.table = OpsTable.in(spark, lake, TABLE, SCHEMA);
     }
 
     Map<String, Set<String>> applied() {
         Map<String, Set<String>> applied = new HashMap<>();
-        if (!DeltaTable.isDeltaTable(spark, path)) {
-            return applied;
-        }
-        for (Row r : spark.read().format("delta").load(path).select("table_name", "bronze_run_id").collectAsList()) {
-            applied.computeIfAbsent(r.getString(0), t -> new HashSet<>()).add(r.getString(1));
-        }
+        table.read().ifPresent(rows -> rows.select("table_name", "bronze_run_id").collectAsList()
+                .forEach(r -> applied.computeIfAbsent(r.getString(0), t -> new HashSet<>()).add(r.getString(1))));
         return applied;
     }
 
@@ -55,8 +49,6 @@ final class SilverProgress {
         Timestamp now = Timestamp.from(Instant.now());
         bronzeRunIdsByTable.forEach((table, ids) -> ids.forEach(id -> rows.add(RowFactory.create(table, id,
                 silverRunId, now))));
-        if (!rows.isEmpty()) {
-            DeltaTables.append(spark, path, rows, SCHEMA);
-        }
+        table.append(rows);
     }
 }

@@ -100,4 +100,68 @@ class CommandLineTest {
         assertThat(err.toString()).contains(bad.toString(), "tables.orders.key[0]", "column 'o_id' is not in the table's schema");
         assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
     }
+
+    @Test
+    void versionIsTheBuildsVersion() throws IOException {
+        String pom = Files.readString(Path.of("..", "pom.xml"));
+        int start = pom.indexOf("<version>", pom.indexOf("<artifactId>medallion-parent</artifactId>"));
+        String version = pom.substring(start + "<version>".length(), pom.indexOf("</version>", start));
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString().strip()).isEqualTo("medallion " + version).doesNotContain("development");
+    }
+
+    @Test
+    void tableMeansNameOrLayerDotNameInEveryCommandAndSaysWhatIsValid() {
+        assertThat(run("gold", "--pipeline", spec(), "--table", "silver.lineitem")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'silver.lineitem'", "gold models pricing_daily, fact_sales");
+        assertThat(run("bronze", "--pipeline", spec(), "--table", "silver.lineitem")).isEqualTo(2);
+        assertThat(run("maintain", "--pipeline", spec(), "--table", "lineitm")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'lineitm'", "bronze.lineitem", "gold.fact_sales");
+        err.getBuffer().setLength(0);
+        assertThat(run("quality", "--pipeline", spec(), "--table", "silver.lineitm")).isEqualTo(2);
+        assertThat(err.toString()).contains("no quality constraints are declared for silver.lineitm",
+                "tables with constraints: silver.lineitem").doesNotContain("silver.silver");
+        assertThat(run("quality", "--pipeline", spec(), "--layer", "silver", "--table", "gold.fact_sales"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--table gold.fact_sales is not in --layer silver");
+        assertThat(run("quality", "--pipeline", spec(), "--table", "lineitem")).isEqualTo(2);
+        assertThat(err.toString()).contains("name the layer (silver.lineitem), or give --layer");
+        assertThat(run("quality", "--pipeline", spec(), "--layer", "platinum")).isEqualTo(2);
+        assertThat(err.toString()).contains("--layer must be one of bronze, silver, gold");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
+    void eachCommandsTableHelpSaysWhichTablesItTakes() {
+        assertThat(run("gold", "--help")).isZero();
+        assertThat(out.toString()).contains("--table, --model=MODEL", "gold.fact_sales");
+        out.getBuffer().setLength(0);
+        assertThat(run("maintain", "--help")).isZero();
+        assertThat(out.toString()).contains("silver.lineitem, or lineitem for every layer's table");
+    }
+
+    @Test
+    void aCommandThatCannotUseAnOptionDoesNotOfferIt() {
+        assertThat(run("demo", "--run-date", "2024-01-01")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--run-date'");
+        assertThat(run("demo", "--table", "orders")).isEqualTo(2);
+        assertThat(run("sql", "--run-date", "2024-01-01", "SELECT 1")).isEqualTo(2);
+        assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aLayerWithNoConstraintsIsReportedWithoutStartingSparkOrWritingTheLedger() {
+        assertThat(run("quality", "--pipeline", spec(), "--layer", "bronze")).isZero();
+        assertThat(out.toString()).contains("no quality constraints are declared for layer bronze in " + spec()
+                + " (key 'quality'); nothing to check");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
+    void configKeysPrintsTheCatalogWithoutASpec() {
+        assertThat(run("config", "--keys")).isZero();
+        assertThat(out.toString()).contains("maintenance.<layer or layer.table>.target_file_size",
+                "size; default 128MB; gold: 64MB", "tables.<table>.rules[].check", "quality.<layer.table>[].severity");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.medallion.config.PipelineSpec;
+import io.medallion.lake.TableRef;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.ScanMetrics;
@@ -93,8 +94,8 @@ class MaintainJobTest {
     }
 
     private int maintain(String table, String date) {
-        MaintainJob job = new MaintainJob(List.of("silver." + table), false, "");
-        return new JobRunner(spec, Map.of()).runIn(spark, job, List.of(), LocalDate.parse(date));
+        MaintainJob job = new MaintainJob(List.of(TableRef.silver(table)), false, "");
+        return new JobRunner(spec).runIn(spark, job, List.of(), LocalDate.parse(date));
     }
 
     private Row fingerprint(Dataset<Row> rows) {

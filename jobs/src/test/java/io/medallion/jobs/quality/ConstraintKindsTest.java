@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.medallion.config.ConstraintKind;
+import io.medallion.lake.TableRef;
 import io.medallion.config.ConstraintSpec;
 import io.medallion.config.ConstraintSpec.Severity;
 import io.medallion.testing.TestSpark;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -73,7 +75,7 @@ class ConstraintKindsTest {
         return new ConstraintSpec(kind.specName(), kind, Severity.ERROR, columns,
                 min == null ? OptionalDouble.empty() : OptionalDouble.of(min),
                 max == null ? OptionalDouble.empty() : OptionalDouble.of(max), minFraction, values, regex, predicate,
-                "", List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
+                Optional.empty(), List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
     }
 
     private static Arguments kind(ConstraintKind kind, ConstraintSpec spec, Double badValue) {
@@ -146,7 +148,7 @@ class ConstraintKindsTest {
         ConstraintSpec complete = spec(ConstraintKind.COMPLETE, List.of("qty"), null, null, 1, List.of(), "", "");
         ConstraintSpec warning = new ConstraintSpec("flags", ConstraintKind.ALLOWED_VALUES, Severity.WARNING,
                 List.of("flag"), OptionalDouble.empty(), OptionalDouble.empty(), 1, List.of("A", "N", "R"), "", "",
-                "", List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
+                Optional.empty(), List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
         ConstraintSpec lenient = spec(ConstraintKind.COMPLETE, List.of("email"), null, null, 0.75, List.of(), "", "");
         DeequChecks.Verification verification = DeequChecks.verify(bad, List.of(complete, warning, lenient));
         assertThat(verification.rowCount()).isEqualTo(5);
@@ -160,8 +162,8 @@ class ConstraintKindsTest {
     void whereLimitsTheRowsChecked() {
         ConstraintSpec all = spec(ConstraintKind.COMPLETE, List.of("qty"), null, null, 1, List.of(), "", "");
         ConstraintSpec exceptFour = new ConstraintSpec("complete(qty) where", ConstraintKind.COMPLETE, Severity.ERROR,
-                List.of("qty"), OptionalDouble.empty(), OptionalDouble.empty(), 1, List.of(), "", "", "", List.of(),
-                "", OptionalDouble.empty(), OptionalDouble.empty(), "id <> 4");
+                List.of("qty"), OptionalDouble.empty(), OptionalDouble.empty(), 1, List.of(), "", "", Optional.empty(),
+                List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "id <> 4");
         List<ConstraintOutcome> outcomes = DeequChecks.verify(bad, List.of(all, exceptFour)).outcomes();
         assertThat(outcomes).extracting(ConstraintOutcome::passed).containsExactly(false, true);
     }
@@ -171,7 +173,7 @@ class ConstraintKindsTest {
         Dataset<Row> ids = spark.createDataFrame(Arrays.asList(RowFactory.create(1), RowFactory.create(2),
                 RowFactory.create(3), RowFactory.create(4)), new StructType().add("key", DataTypes.IntegerType));
         ConstraintSpec references = new ConstraintSpec("references(id)", ConstraintKind.REFERENCES, Severity.ERROR,
-                List.of("id"), OptionalDouble.empty(), OptionalDouble.empty(), 1, List.of(), "", "", "silver.keys",
+                List.of("id"), OptionalDouble.empty(), OptionalDouble.empty(), 1, List.of(), "", "", Optional.of(TableRef.silver("keys")),
                 List.of("key"), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
         assertThat(ReferentialIntegrity.check(good, references, ids).passed()).isTrue();
         ConstraintOutcome failed = ReferentialIntegrity.check(bad, references, ids);

@@ -3,6 +3,7 @@ package io.medallion.jobs.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medallion.config.PipelineSpec;
+import io.medallion.lake.Layer;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.run.ExitCode;
 import io.medallion.run.JobRunner;
@@ -81,8 +82,8 @@ class QualityJobTest {
     }
 
     private int quality(String date) {
-        QualityJob job = new QualityJob("silver", spec.quality());
-        return new JobRunner(spec, Map.of()).runIn(spark, job, List.of(), LocalDate.parse(date));
+        QualityJob job = new QualityJob(Layer.SILVER, spec.quality());
+        return new JobRunner(spec).runIn(spark, job, List.of(), LocalDate.parse(date));
     }
 
     private List<Row> results(String date) {

@@ -29,7 +29,7 @@ class QualityReportTest {
 
     private static ConstraintSpec spec(String name, ConstraintKind kind, Severity severity) {
         return new ConstraintSpec(name, kind, severity, List.of("c"), OptionalDouble.empty(), OptionalDouble.empty(),
-                1, List.of(), "", "", "", List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
+                1, List.of(), "", "", java.util.Optional.empty(), List.of(), "", OptionalDouble.empty(), OptionalDouble.empty(), "");
     }
 
     private static QualityReport report() {

@@ -53,7 +53,7 @@ class SuggestedConstraintsTest {
                 """ + yaml);
         PipelineSpec loaded = new PipelineSpecLoader(Map.of(), dir).load(spec, "local");
 
-        List<ConstraintSpec> constraints = loaded.quality().get("silver.orders");
+        List<ConstraintSpec> constraints = loaded.quality().get(io.medallion.lake.TableRef.parse("silver.orders"));
         assertThat(constraints).extracting(c -> c.kind() + " " + String.join(",", c.columns()))
                 .contains("COMPLETE o_orderkey", "UNIQUE o_orderkey", "NON_NEGATIVE o_totalprice",
                         "ALLOWED_VALUES o_orderstatus")

@@ -315,7 +315,7 @@ class SilverCliIT {
         assertThat(bronze.exitCode()).as(bronze.toString()).isZero();
 
         CliProcess.Result lost = faulty.runWithJvmOptions(
-                List.of("-D" + io.medallion.run.Faults.PROPERTY + "=" + SilverMergeJob.LOSE_A_ROW),
+                List.of("-D" + io.medallion.run.Faults.PROPERTY + "=" + SilverJob.LOSE_A_ROW),
                 concat("silver", nation));
         assertThat(lost.exitCode()).as(lost.toString()).isEqualTo(1);
         assertThat(lost.stderr()).contains("row accounting does not balance");
@@ -350,7 +350,7 @@ class SilverCliIT {
         assertThat(bronze.exitCode()).as(bronze.toString()).isZero();
 
         CliProcess.Result crashed = crashing.runWithJvmOptions(List.of("-D" + io.medallion.run.CrashPoints.PROPERTY
-                + "=" + SilverMergeJob.CRASH_BEFORE_PROGRESS), concat("silver", tables));
+                + "=" + SilverJob.CRASH_BEFORE_PROGRESS), concat("silver", tables));
         assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(io.medallion.run.CrashPoints.CRASH_STATUS);
         Path progressTable = crashLake.resolve("ops/silver_progress");
         assertThat(progressTable).as("nothing recorded as applied (the first record creates the table)")

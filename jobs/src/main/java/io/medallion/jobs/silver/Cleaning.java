@@ -1,4 +1,4 @@
-package io.medallion.quality;
+package io.medallion.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;

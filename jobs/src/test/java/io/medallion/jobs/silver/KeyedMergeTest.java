@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The silver MERGE inserts new keys, updates changed ones, and leaves the files of unchanged rows
  * alone; the first load into a new table is an append.
  */
-class SilverMergeTest {
+class KeyedMergeTest {
     private static final StructType ROWS = new StructType()
             .add("id", DataTypes.LongType)
             .add("name", DataTypes.StringType);
@@ -38,26 +38,26 @@ class SilverMergeTest {
         SparkSession spark = TestSpark.session();
         TableSpec table = table("");
         String path = dir.resolve("lake/silver/people").toString();
-        MergeCounts first = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null), table, Map.of());
+        MergeCounts first = KeyedMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null), table, Map.of());
         assertThat(first).isEqualTo(new MergeCounts(3, 0, 0));
         assertThat(DeltaTables.lastCommitMetrics(spark, path, "WRITE")).as("the first load is an append")
                 .containsEntry("numOutputRows", "3");
 
         // Replays of every row (a null included) and one new key: nothing to rewrite.
-        MergeCounts replay = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null, 4, "d"), table,
+        MergeCounts replay = KeyedMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, null, 4, "d"), table,
                 Map.of());
         assertThat(replay).isEqualTo(new MergeCounts(1, 0, 3));
         assertThat(DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, path, "MERGE"), "numTargetFilesRemoved"))
                 .as("files rewritten for unchanged rows").isZero();
 
-        MergeCounts change = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c"), table, Map.of());
+        MergeCounts change = KeyedMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c"), table, Map.of());
         assertThat(change).isEqualTo(new MergeCounts(0, 2, 1));
         assertThat(spark.read().format("delta").load(path).orderBy("id").collectAsList()).map(Row::toString)
                 .containsExactly("[1,a]", "[2,B]", "[3,c]", "[4,d]");
 
         // Nothing but replays: the MERGE commits nothing, and its rows are still counted.
         long version = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
-        MergeCounts replayOnly = SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c", 4, "d"), table,
+        MergeCounts replayOnly = KeyedMerge.merge(spark, path, rows(spark, 1, "a", 2, "B", 3, "c", 4, "d"), table,
                 Map.of());
         assertThat(replayOnly).isEqualTo(new MergeCounts(0, 0, 4));
         assertThat(DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path)).isEqualTo(version);
@@ -68,11 +68,11 @@ class SilverMergeTest {
         SparkSession spark = TestSpark.session();
         TableSpec table = table("    partition_by: [name]\n");
         String path = dir.resolve("lake/silver/people").toString();
-        assertThat(SilverMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, "a"), table, Map.of()))
+        assertThat(KeyedMerge.merge(spark, path, rows(spark, 1, "a", 2, "b", 3, "a"), table, Map.of()))
                 .isEqualTo(new MergeCounts(3, 0, 0));
         assertThat(TableFiles.partitionColumns(spark, path)).containsExactly("name");
         assertThat(dir.resolve("lake/silver/people/name=a")).isDirectory();
-        assertThat(SilverMerge.merge(spark, path, rows(spark, 3, "a", 4, "b"), table, Map.of()))
+        assertThat(KeyedMerge.merge(spark, path, rows(spark, 3, "a", 4, "b"), table, Map.of()))
                 .isEqualTo(new MergeCounts(1, 0, 1));
         assertThat(spark.read().format("delta").load(path).where("name = 'b'").count()).isEqualTo(2);
     }

@@ -13,12 +13,12 @@ import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaTables;
-import io.medallion.quality.Cleaning;
-import io.medallion.quality.RowRules;
+import io.medallion.run.TableOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +26,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a change feed to silver. The current state of a key is its valid event with the
@@ -35,7 +37,8 @@ import org.apache.spark.storage.StorageLevel;
  * from the whole feed on each run (cheap for dimension-sized feeds) and MERGEd into
  * {@code silver.<table>}; {@code silver.dim_<table>} is rebuilt as SCD type 2 history.
  */
-final class ChangeFeedApply {
+final class ChangeFeedApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeFeedApplier.class);
     static final String SEQ = "_seq";
     static final String OP = "_op";
     static final String VALID_FROM = "valid_from";
@@ -50,13 +53,45 @@ final class ChangeFeedApply {
         }
     }
 
-    private ChangeFeedApply() {
+    private ChangeFeedApplier() {
     }
 
-    static Result apply(SparkSession spark, TableSpec table, Dataset<Row> bronze, Set<String> pending, String runId,
-                        PiiProtection pii, String silverPath, Map<String, String> properties, String historyPath,
-                        String quarantinePath) {
+    /**
+     * Applies the feed and accounts for every event of the pending ingest runs, or throws.
+     *
+     * @param recorded every ingest run bronze has recorded for the table: the state is derived from all its events
+     */
+    static TableOutcome apply(SilverTableRun run, Set<String> recorded) {
+        TableSpec table = run.table();
+        TableOutcome.Builder outcome = TableOutcome.builder(table.name());
+        long start = System.nanoTime();
+        Dataset<Row> bronze = run.spark().read().format("delta").load(run.bronzePath())
+                .where(col(BronzeColumns.INGEST_RUN_ID).isin(recorded.toArray()));
+        Result r = applyFeed(run, bronze);
+        new RowAccounting(r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(),
+                r.dropped(), r.superseded()).check(table.name());
+        double rate = r.read() == 0 ? 0 : (double) r.quarantined() / r.read();
+        LOG.info("{}: {} events read -> {} inserted, {} updated, {} unchanged, {} deleted, {} quarantined, "
+                        + "{} dropped, {} superseded or duplicate; {} history versions, in {} s", table.name(),
+                r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(), r.dropped(),
+                r.superseded(), r.versions(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        outcome.rowsRead(r.read()).rowsWritten(r.inserted() + r.updated() + r.deleted())
+                .rowsQuarantined(r.quarantined()).duplicatesDropped(r.superseded())
+                .metric("rows_inserted", r.inserted()).metric("rows_updated", r.updated())
+                .metric("rows_unchanged", r.unchanged()).metric("rows_deleted", r.deleted())
+                .metric("rows_dropped", r.dropped()).metric("history_versions", r.versions())
+                .metric("quarantine_rate", String.format("%.5f", rate))
+                .metric("bronze_runs", String.join(",", new TreeSet<>(run.pending())));
+        run.qualityGate(outcome, r.failing(), rate);
+        return outcome.build();
+    }
+
+    private static Result applyFeed(SilverTableRun run, Dataset<Row> bronze) {
+        TableSpec table = run.table();
+        SparkSession spark = run.spark();
+        PiiProtection pii = run.pii();
         CdcSpec cdc = table.cdc().orElseThrow();
+        Set<String> pending = run.pending();
         Column isPending = col(BronzeColumns.INGEST_RUN_ID).isin(pending.toArray());
         Row sizes = bronze.where(isPending).agg(count(lit(1)), count(col(BronzeColumns.PARSE_ERROR))).first();
         long read = sizes.getLong(0);
@@ -77,8 +112,8 @@ final class ChangeFeedApply {
         try {
             DispositionCounts d = DispositionCounts.of(judged, isPending, table.key());
             if (unparsed + d.quarantined() + d.failing() > 0) {
-                QuarantineWriter.write(spark, quarantinePath, QuarantineWriter.unparsed(bronze.where(isPending))
-                        .unionByName(QuarantineWriter.rejected(judged.where(isPending))), runId);
+                QuarantineWriter.write(spark, run.quarantinePath(), QuarantineWriter.unparsed(bronze.where(isPending))
+                        .unionByName(QuarantineWriter.rejected(judged.where(isPending))), run.runId());
             }
 
             Dataset<Row> valid = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
@@ -98,9 +133,9 @@ final class ChangeFeedApply {
             rowColumns.add(col(SEQ));
             Dataset<Row> current = ranked.where(col("_rank").equalTo(1).and(col(OP).notEqual("d")))
                     .select(rowColumns.toArray(new Column[0]));
-            long[] merged = mergeState(spark, silverPath, pii.protect(current, table), table, properties);
+            long[] merged = mergeState(spark, run.silverPath(), pii.protect(current, table), table, run.properties());
 
-            long versions = writeHistory(spark, historyPath, pii, valid, table, keys);
+            long versions = writeHistory(spark, run.historyPath(), pii, valid, table, keys);
             return new Result(read, unparsed + d.quarantined() + d.failing(), d.dropped(), d.failing(),
                     d.kept() - applied, applied, merged[0], merged[1], merged[2], versions);
         } finally {

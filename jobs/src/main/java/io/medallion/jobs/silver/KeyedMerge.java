@@ -22,13 +22,13 @@ import org.apache.spark.sql.SparkSession;
  * are updated, and rows equal to the silver row of their key (replays, late copies) are counted as
  * unchanged and touch no file. The first load into a new table is an append.
  */
-final class SilverMerge {
+final class KeyedMerge {
     /** The silver run that last wrote a row. */
     static final String RUN_COLUMN = "_silver_run_id";
     /** Marks a source row equal to the silver row of its key; it is not written. */
     private static final String UNCHANGED = "_unchanged";
 
-    private SilverMerge() {
+    private KeyedMerge() {
     }
 
     static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table,

@@ -1,4 +1,4 @@
-package io.medallion.quality;
+package io.medallion.jobs.silver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

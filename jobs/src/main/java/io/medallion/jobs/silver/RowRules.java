@@ -1,4 +1,4 @@
-package io.medallion.quality;
+package io.medallion.jobs.silver;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;

@@ -1,0 +1,132 @@
+package io.medallion.jobs.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.medallion.config.ColumnSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.TableRef;
+import io.medallion.run.Faults;
+import io.medallion.run.PerTable;
+import io.medallion.run.TableOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Silver for a table with a business key (SCD type 1): the bronze rows of the pending ingest runs
+ * are cleaned and typed, checked against the rules (bad rows to quarantine), deduplicated by key
+ * keeping the latest by {@code latest_by}, and MERGEd into silver ({@link KeyedMerge}), changing
+ * only rows whose values changed. Every row read is accounted for, or the table fails.
+ */
+final class KeyedApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyedApplier.class);
+
+    private KeyedApplier() {
+    }
+
+    /** Applies the table's pending bronze runs and accounts for every row, or throws. */
+    static TableOutcome apply(SilverTableRun run) {
+        TableSpec table = run.table();
+        TableOutcome.Builder outcome = TableOutcome.builder(table.name());
+        long start = System.nanoTime();
+        SparkSession spark = run.spark();
+        PiiProtection pii = run.pii();
+        Dataset<Row> bronze = spark.read().format("delta").load(run.bronzePath())
+                .where(col(BronzeColumns.INGEST_RUN_ID).isin(run.pending().toArray()));
+        // Counted on their own (two columns of bronze), so that rows lost later cannot hide.
+        Row sizes = bronze.agg(count(lit(1)), count(col(BronzeColumns.PARSE_ERROR))).first();
+        long read = sizes.getLong(0);
+        long unparsed = sizes.getLong(1);
+
+        Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                .withColumn(QuarantineWriter.RAW, pii.rawJson(table)), table);
+        Dataset<Row> judged = RowRules.evaluate(typed, table, ref -> spark.read().format("delta")
+                .load(run.context().lake().path(TableRef.silver(ref.table()))).select(ref.refColumn()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
+            long quarantined = unparsed + d.quarantined() + d.failing();
+            // The quarantine is written while silver is MERGEd: tables whose reference rules point
+            // here wait for this table, and neither write needs the other.
+            CompletableFuture<Void> quarantining = quarantined == 0 ? CompletableFuture.completedFuture(null)
+                    : PerTable.alongside("quarantine-" + table.name(), () -> QuarantineWriter.write(spark,
+                            run.quarantinePath(), QuarantineWriter.unparsed(bronze)
+                                    .unionByName(QuarantineWriter.rejected(judged)), run.runId()));
+            long duplicates = d.kept() - d.keptKeys();
+
+            Dataset<Row> latest = latestPerKey(judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP)), table);
+            if (Faults.injected(SilverJob.LOSE_A_ROW)) {
+                latest = latest.exceptAll(latest.limit(1));
+            }
+            MergeCounts merged;
+            try {
+                merged = KeyedMerge.merge(spark, run.silverPath(), pii.protect(silverRows(latest, table, run.runId()),
+                        table), table, run.properties());
+            } finally {
+                quarantining.exceptionally(e -> null).join(); // after a failed MERGE too: nothing left writing
+            }
+            quarantining.join(); // the quarantine's own failure, if any
+
+            new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
+                    d.dropped(), duplicates).check(table.name());
+
+            double rate = read == 0 ? 0 : (double) quarantined / read;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("{}: {} rows read -> {} inserted, {} updated, {} unchanged, {} quarantined, {} dropped, "
+                            + "{} duplicates, in {} s ({} rows/s)", table.name(), read, merged.inserted(),
+                    merged.updated(), merged.unchanged(), quarantined, d.dropped(), duplicates,
+                    String.format("%.1f", seconds), Math.round(read / seconds));
+            outcome.rowsRead(read).rowsWritten(merged.inserted() + merged.updated()).rowsQuarantined(quarantined)
+                    .duplicatesDropped(duplicates)
+                    .metric("rows_inserted", merged.inserted()).metric("rows_updated", merged.updated())
+                    .metric("rows_unchanged", merged.unchanged()).metric("rows_dropped", d.dropped())
+                    .metric("rows_warned", d.warned()).metric("quarantine_rate", String.format("%.5f", rate))
+                    .metric("bronze_runs", String.join(",", new TreeSet<>(run.pending())));
+            run.qualityGate(outcome, d.failing(), rate);
+            return outcome.build();
+        } finally {
+            judged.unpersist();
+        }
+    }
+
+    /** One row per key: the latest by {@code latest_by}, ties broken by bronze position. */
+    static Dataset<Row> latestPerKey(Dataset<Row> rows, TableSpec table) {
+        List<Column> order = new ArrayList<>();
+        for (String c : table.latestBy()) {
+            order.add(col(c).desc_nulls_last());
+        }
+        order.add(col(BronzeColumns.BATCH_DATE).desc());
+        order.add(col(BronzeColumns.SOURCE_FILE).desc());
+        order.add(col(BronzeColumns.SOURCE_LINE).desc());
+        WindowSpec byKey = Window.partitionBy(table.key().stream().map(k -> col(k)).toArray(Column[]::new))
+                .orderBy(order.toArray(new Column[0]));
+        return rows.withColumn("_rank", row_number().over(byKey)).where(col("_rank").equalTo(1)).drop("_rank");
+    }
+
+    /** The silver columns: the declared ones (protected where PII), and where each row came from. */
+    private static Dataset<Row> silverRows(Dataset<Row> latest, TableSpec table, String runId) {
+        List<Column> columns = new ArrayList<>();
+        for (ColumnSpec c : table.schema()) {
+            columns.add(col(c.name()));
+        }
+        columns.add(col(BronzeColumns.BATCH_DATE));
+        columns.add(col(BronzeColumns.SOURCE_FILE));
+        columns.add(col(BronzeColumns.SOURCE_LINE));
+        columns.add(lit(runId).as(KeyedMerge.RUN_COLUMN));
+        return latest.select(columns.toArray(new Column[0]));
+    }
+}

@@ -1,0 +1,108 @@
+package io.medallion.jobs.silver;
+
+
+import io.medallion.config.RuleSpec;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.bronze.IngestedFiles;
+import io.medallion.run.CrashPoints;
+import io.medallion.run.Job;
+import io.medallion.run.JobContext;
+import io.medallion.run.PerTable;
+import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code medallion silver}: for each table, the bronze rows of ingest runs not yet applied
+ * ({@code ops.silver_progress}) go to the table's applier, {@link KeyedApplier} (SCD type 1 by
+ * business key) or {@link ChangeFeedApplier} (a change feed, with SCD type 2 history). Tables run
+ * side by side, each after the tables its reference rules point to, so a rule sees this run's
+ * parents; what every table applied is recorded in one commit at the end.
+ */
+public final class SilverJob implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
+    /** A fault for tests: one row vanishes before the MERGE, which the row accounting must catch. */
+    public static final String LOSE_A_ROW = "silver.lose-a-row";
+    /** Where a crash leaves every table merged and none recorded as applied (for recovery tests). */
+    public static final String CRASH_BEFORE_PROGRESS = "silver.before-progress";
+    /** Tables applied side by side: small tables cost mostly driver time (Delta log reads, commits), which overlaps well. */
+    private static final int TABLE_PARALLELISM = 8;
+
+    @Override
+    public String name() {
+        return "silver";
+    }
+
+    @Override
+    public List<TableOutcome> run(JobContext context) {
+        SparkSession spark = context.spark();
+        Map<String, Set<String>> ingested =
+                new IngestedFiles(spark, context.lake()).runIdsByTable();
+        SilverProgress progress = new SilverProgress(spark, context.lake());
+        Map<String, Set<String>> applied = progress.applied();
+        Map<String, Set<String>> appliedNow = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TableSpec> ordered = parentsFirst(context.tables());
+        List<TableOutcome> outcomes = PerTable.run(ordered, TABLE_PARALLELISM, SilverJob::parents, table -> {
+            Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
+            Set<String> pending = new TreeSet<>(recorded);
+            pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
+            if (table.key().isEmpty()) {
+                return TableOutcome.builder(table.name()).status(TableStatus.FAILED)
+                        .message("silver needs a key to merge on; declare 'key'").build();
+            }
+            if (pending.isEmpty()) {
+                LOG.info("{}: no new bronze rows", table.name());
+                return TableOutcome.builder(table.name()).build();
+            }
+            SilverTableRun run = SilverTableRun.of(context, table, pending);
+            TableOutcome outcome = table.cdc().isPresent() ? ChangeFeedApplier.apply(run, recorded)
+                    : KeyedApplier.apply(run);
+            if (outcome.status() != TableStatus.FAILED) {
+                appliedNow.put(table.name(), pending);
+            }
+            return outcome;
+        });
+        // What every table applied, in one commit rather than one per table. Until it lands, the
+        // next run applies these bronze runs again, which changes nothing: the MERGEs find the rows
+        // unchanged, quarantine is keyed by bronze line and the history is rebuilt from bronze.
+        CrashPoints.reached(CRASH_BEFORE_PROGRESS);
+        progress.record(appliedNow, context.runId());
+        return outcomes;
+    }
+
+    /**
+     * The tables with each after the tables its reference rules point to, so a reference rule sees
+     * this run's parents; a table starts as soon as its own parents are done.
+     */
+    static List<TableSpec> parentsFirst(List<TableSpec> tables) {
+        Map<String, TableSpec> remaining = new LinkedHashMap<>();
+        tables.forEach(t -> remaining.put(t.name(), t));
+        List<TableSpec> ordered = new ArrayList<>();
+        while (!remaining.isEmpty()) {
+            List<TableSpec> ready = remaining.values().stream()
+                    .filter(t -> parents(t).stream().noneMatch(remaining::containsKey))
+                    .toList();
+            if (ready.isEmpty()) {
+                throw new IllegalArgumentException("reference rules form a cycle among " + remaining.keySet());
+            }
+            ordered.addAll(ready);
+            ready.forEach(t -> remaining.remove(t.name()));
+        }
+        return ordered;
+    }
+
+    /** The other tables the table's reference rules point to. */
+    static List<String> parents(TableSpec table) {
+        return table.rules().stream().filter(r -> r instanceof RuleSpec.References)
+                .map(r -> ((RuleSpec.References) r).table()).filter(t -> !t.equals(table.name())).distinct().toList();
+    }
+
+}
