@@ -11,9 +11,9 @@ import java.util.Locale;
 public enum ConstraintKind {
     /** Row count within {@code min}/{@code max}. */
     SIZE,
-    /** Share of non-null values in {@code column} at least {@code min} (default 1: no nulls). */
+    /** Share of non-null values in {@code column} at least {@code min_fraction} (default 1: no nulls). */
     COMPLETE,
-    /** Share of rows whose {@code columns} value occurs once at least {@code min} (default 1). */
+    /** Share of rows whose {@code columns} value occurs once at least {@code min_fraction} (default 1). */
     UNIQUE,
     /** Share of rows whose {@code column} is one of {@code values} at least {@code min_fraction} (default 1). */
     ALLOWED_VALUES,

@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -19,17 +18,11 @@ import org.apache.spark.sql.types.StructType;
 public final class IngestedFiles {
     public static final String TABLE = "ingested_files";
 
-    static final StructType SCHEMA = new StructType()
-            .add("table_name", DataTypes.StringType, false)
-            .add("file", DataTypes.StringType, false)
-            .add("batch_date", DataTypes.DateType, false)
-            .add("size_bytes", DataTypes.LongType, false)
-            .add("modified_at", DataTypes.TimestampType, false)
-            .add("sha256", DataTypes.StringType, false)
-            .add("lines", DataTypes.LongType, false)
-            .add("malformed_lines", DataTypes.LongType, false)
-            .add("run_id", DataTypes.StringType, false)
-            .add("ingested_at", DataTypes.TimestampType, false);
+    static final StructType SCHEMA = StructType.fromDDL(
+            "table_name STRING NOT NULL, file STRING NOT NULL, batch_date DATE NOT NULL, "
+            + "size_bytes BIGINT NOT NULL, modified_at TIMESTAMP NOT NULL, sha256 STRING NOT NULL, "
+            + "lines BIGINT NOT NULL, malformed_lines BIGINT NOT NULL, run_id STRING NOT NULL, "
+            + "ingested_at TIMESTAMP NOT NULL");
 
     /** What was recorded for one file. */
     record Entry(String file, long size, long modifiedAt, String sha256, String runId, java.sql.Timestamp ingestedAt) {

@@ -2,13 +2,8 @@ package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
 import io.medallion.jobs.bronze.BronzeIngestJob;
-import io.medallion.config.TableSpec;
-import io.medallion.lake.Layer;
 import io.medallion.run.Job;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code medallion bronze}. */
 @Command(name = "bronze", mixinStandardHelpOptions = true,
@@ -21,16 +16,7 @@ import picocli.CommandLine.Option;
             "ops.ingested_files: a rerun ingests nothing twice, and a landed file whose content changed",
             "fails the table (exit 1). Each run adds one row per table to ops.runs."
         })
-final class BronzeCommand extends JobCommand {
-    @Option(names = "--table", paramLabel = "TABLE",
-            description = "Only this spec table, as lineitem or bronze.lineitem (repeatable; default: every table).")
-    List<String> tables = new ArrayList<>();
-
-    @Override
-    List<TableSpec> tables(PipelineSpec spec) {
-        return TableSelection.specTables(spec, tables, Layer.BRONZE);
-    }
-
+final class BronzeCommand extends LayerJobCommand {
     @Override
     Job job(PipelineSpec spec) {
         return new BronzeIngestJob();

@@ -2,13 +2,8 @@ package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
 import io.medallion.jobs.silver.SilverJob;
-import io.medallion.config.TableSpec;
-import io.medallion.lake.Layer;
 import io.medallion.run.Job;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code medallion silver}. */
 @Command(name = "silver", mixinStandardHelpOptions = true,
@@ -24,16 +19,7 @@ import picocli.CommandLine.Option;
             "order into silver/<table>, with its SCD type 2 history in silver/dim_<table>. Columns declared",
             "pii: hash or mask are protected in silver and quarantine (salt: privacy.pii_salt)."
         })
-final class SilverCommand extends JobCommand {
-    @Option(names = "--table", paramLabel = "TABLE",
-            description = "Only this spec table, as orders or silver.orders (repeatable; default: every table).")
-    List<String> tables = new ArrayList<>();
-
-    @Override
-    List<TableSpec> tables(PipelineSpec spec) {
-        return TableSelection.specTables(spec, tables, Layer.SILVER);
-    }
-
+final class SilverCommand extends LayerJobCommand {
     @Override
     Job job(PipelineSpec spec) {
         return new SilverJob();

@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,13 +26,9 @@ import org.apache.spark.sql.types.StructType;
 final class GoldProgress {
     static final String TABLE = "gold_progress";
 
-    static final StructType SCHEMA = new StructType()
-            .add("model", DataTypes.StringType, false)
-            .add("input", DataTypes.StringType, false)
-            .add("input_version", DataTypes.LongType, false)
-            .add("sql_sha256", DataTypes.StringType, false)
-            .add("run_id", DataTypes.StringType, false)
-            .add("recorded_at", DataTypes.TimestampType, false);
+    static final StructType SCHEMA = StructType.fromDDL(
+            "model STRING NOT NULL, input STRING NOT NULL, input_version BIGINT NOT NULL, "
+            + "sql_sha256 STRING NOT NULL, run_id STRING NOT NULL, recorded_at TIMESTAMP NOT NULL");
 
     /** What a model's last refresh read. */
     record Snapshot(Map<TableRef, Long> versions, String sqlSha256) {

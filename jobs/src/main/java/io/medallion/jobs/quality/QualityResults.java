@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -24,25 +23,14 @@ public final class QualityResults {
     /** The metric under which each table's row count is recorded. */
     static final String ROW_COUNT = "row_count";
 
-    static final StructType RESULTS_SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
-            .add("run_date", DataTypes.DateType, false)
-            .add("table_name", DataTypes.StringType, false)
-            .add("constraint_name", DataTypes.StringType, false)
-            .add("kind", DataTypes.StringType, false)
-            .add("severity", DataTypes.StringType, false)
-            .add("status", DataTypes.StringType, false)
-            .add("metric_value", DataTypes.DoubleType, true)
-            .add("message", DataTypes.StringType, true)
-            .add("checked_at", DataTypes.TimestampType, false);
+    static final StructType RESULTS_SCHEMA = StructType.fromDDL(
+            "run_id STRING NOT NULL, run_date DATE NOT NULL, table_name STRING NOT NULL, "
+            + "constraint_name STRING NOT NULL, kind STRING NOT NULL, severity STRING NOT NULL, "
+            + "status STRING NOT NULL, metric_value DOUBLE, message STRING, checked_at TIMESTAMP NOT NULL");
 
-    static final StructType METRICS_SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
-            .add("run_date", DataTypes.DateType, false)
-            .add("table_name", DataTypes.StringType, false)
-            .add("metric", DataTypes.StringType, false)
-            .add("value", DataTypes.DoubleType, false)
-            .add("recorded_at", DataTypes.TimestampType, false);
+    static final StructType METRICS_SCHEMA = StructType.fromDDL(
+            "run_id STRING NOT NULL, run_date DATE NOT NULL, table_name STRING NOT NULL, "
+            + "metric STRING NOT NULL, value DOUBLE NOT NULL, recorded_at TIMESTAMP NOT NULL");
 
     private QualityResults() {
     }

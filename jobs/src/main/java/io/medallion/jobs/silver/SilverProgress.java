@@ -13,7 +13,6 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -24,11 +23,9 @@ import org.apache.spark.sql.types.StructType;
 final class SilverProgress {
     static final String TABLE = "silver_progress";
 
-    static final StructType SCHEMA = new StructType()
-            .add("table_name", DataTypes.StringType, false)
-            .add("bronze_run_id", DataTypes.StringType, false)
-            .add("silver_run_id", DataTypes.StringType, false)
-            .add("applied_at", DataTypes.TimestampType, false);
+    static final StructType SCHEMA = StructType.fromDDL(
+            "table_name STRING NOT NULL, bronze_run_id STRING NOT NULL, silver_run_id STRING NOT NULL, "
+            + "applied_at TIMESTAMP NOT NULL");
 
     private final OpsTable table;
 

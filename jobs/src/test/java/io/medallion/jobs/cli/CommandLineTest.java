@@ -133,6 +133,9 @@ class CommandLineTest {
 
     @Test
     void eachCommandsTableHelpSaysWhichTablesItTakes() {
+        assertThat(run("silver", "--help")).isZero();
+        assertThat(out.toString()).contains("as orders or silver.orders");
+        out.getBuffer().setLength(0);
         assertThat(run("gold", "--help")).isZero();
         assertThat(out.toString()).contains("--table, --model=MODEL", "gold.fact_sales");
         out.getBuffer().setLength(0);
