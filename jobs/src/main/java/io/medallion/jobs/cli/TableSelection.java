@@ -32,7 +32,7 @@ final class TableSelection {
         }
         List<TableSpec> selected = new ArrayList<>();
         for (String n : names) {
-            TableRef ref = parse(n, layers[0]);
+            TableRef ref = TableRef.parse(n, layers[0]);
             TableSpec t = List.of(layers).contains(ref.layer()) ? spec.tables().get(ref.name()) : null;
             if (t == null) {
                 throw unknown(n, spec, String.join(", ", spec.tables().keySet()));
@@ -52,7 +52,7 @@ final class TableSelection {
         }
         List<GoldModelSpec> selected = new ArrayList<>();
         for (String n : names) {
-            TableRef ref = parse(n, Layer.GOLD);
+            TableRef ref = TableRef.parse(n, Layer.GOLD);
             GoldModelSpec m = ref.layer() == Layer.GOLD ? spec.gold().get(ref.name()) : null;
             if (m == null) {
                 throw unknown(n, spec, "gold models " + String.join(", ", spec.gold().keySet()));
@@ -73,8 +73,8 @@ final class TableSelection {
         }
         List<TableRef> selected = new ArrayList<>();
         for (String n : names) {
-            List<TableRef> matching = TableRef.isQualified(n) ? all.stream().filter(t -> t.equals(TableRef.parse(n))).toList()
-                    : all.stream().filter(t -> t.name().equals(n)).toList();
+            List<TableRef> matching = all.stream().filter(t -> TableRef.isQualified(n) ? t.equals(TableRef.parse(n))
+                    : t.name().equals(n)).toList();
             if (matching.isEmpty()) {
                 throw unknown(n, spec, names(all));
             }
@@ -99,7 +99,7 @@ final class TableSelection {
                 throw new IllegalArgumentException("--table " + n + ": name the layer (silver." + n
                         + "), or give --layer");
             }
-            TableRef ref = layer == null ? TableRef.parse(n) : parse(n, layer);
+            TableRef ref = layer == null ? TableRef.parse(n) : TableRef.parse(n, layer);
             if (layer != null && ref.layer() != layer) {
                 throw new IllegalArgumentException("--table " + n + " is not in --layer " + layer);
             }
@@ -111,10 +111,6 @@ final class TableSelection {
             selected.put(ref, constraints);
         }
         return selected;
-    }
-
-    private static TableRef parse(String text, Layer layer) {
-        return TableRef.parse(text, layer);
     }
 
     private static IllegalArgumentException unknown(String name, PipelineSpec spec, String valid) {
