@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads a pipeline spec: reads the YAML file, merges the env overlay
- * ({@code conf/env/<name>.yaml} next to the pipelines folder, or a path), substitutes
+ * (found by {@link #overlayCandidates}, or a path), substitutes
  * {@code ${ENV:-default}} references, and binds the result to validated records. Every failure is
  * a {@link SpecException} naming the file and key path; nothing here starts Spark.
  */
@@ -87,7 +88,7 @@ public final class PipelineSpecLoader {
         Map<String, String> overlayPaths = new HashMap<>();
         for (String name : env == null ? new String[0] : env.split(",")) {
             if (!name.isBlank() && root instanceof ObjectNode object) {
-                mergeOverlay(object, overlayFile(pipelineFile, name.strip()), name.strip(), overlayPaths);
+                mergeOverlay(object, pipelineFile, name.strip(), overlayPaths);
             }
         }
         Function<String, String> origin = path -> originOf(path, overlayPaths, pipelineLabel);
@@ -95,31 +96,51 @@ public final class PipelineSpecLoader {
         return new Resolved(root, origin);
     }
 
-    private void mergeOverlay(ObjectNode root, Path overlayFile, String env, Map<String, String> overlayPaths) {
-        if (!Files.isRegularFile(overlayFile)) {
-            throw new SpecException(overlayFile.toString(), "",
-                    "env overlay '" + env + "' not found (--env takes names under " + overlayFile.getParent()
-                            + " or paths to .yaml files, comma-separated)");
-        }
-        JsonNode overlay = read(overlayFile, overlayFile.toString());
+    private void mergeOverlay(ObjectNode root, Path pipelineFile, String env, Map<String, String> overlayPaths) {
+        List<Path> candidates = overlayCandidates(pipelineFile, env);
+        Path overlayFile = candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() ->
+                new SpecException(pipelineFile.toString(), "", "env overlay '" + env + "' not found; looked for "
+                        + candidates.stream().map(this::shown).toList()
+                        + " (--env takes overlay names or paths to .yaml files, comma-separated)"));
+        String label = shown(overlayFile);
+        JsonNode overlay = read(overlayFile, label);
         if (!overlay.isNull() && !overlay.isMissingNode()) {
             if (!overlay.isObject()) {
-                throw new SpecException(overlayFile.toString(), "", "an overlay must be a mapping of keys");
+                throw new SpecException(label, "", "an overlay must be a mapping of keys");
             }
-            merge(root, (ObjectNode) overlay, "", overlayFile.toString(), overlayPaths);
+            merge(root, (ObjectNode) overlay, "", label, overlayPaths);
         }
     }
 
-    static Path overlayFile(Path pipelineFile, String env) {
+    /**
+     * Where an overlay name is looked for, first found wins: the spec's own project ({@code env/}
+     * beside the spec, or beside its folder as in {@code conf/pipelines} and {@code conf/env}),
+     * then the working directory's {@code conf/env}, then the installation's ({@code MEDALLION_HOME}).
+     * So a spec kept anywhere gets the project's default overlay unless its folder has its own.
+     */
+    List<Path> overlayCandidates(Path pipelineFile, String env) {
         if (env.endsWith(".yaml") || env.endsWith(".yml")) {
-            return Path.of(env);
+            return List.of(workingDirectory.resolve(env));
         }
-        Path pipelinesDir = pipelineFile.toAbsolutePath().getParent();
-        Path confDir = pipelinesDir.getParent() == null ? pipelinesDir : pipelinesDir.getParent();
-        Path candidate = confDir.resolve("env").resolve(env + ".yaml");
-        // Show the path as the user would write it when it is under the working directory.
-        Path cwd = Path.of("").toAbsolutePath();
-        return candidate.startsWith(cwd) ? cwd.relativize(candidate) : candidate;
+        String file = env + ".yaml";
+        Path specDir = pipelineFile.toAbsolutePath().getParent();
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(specDir.resolve("env"));
+        if (specDir.getParent() != null) {
+            dirs.add(specDir.getParent().resolve("env"));
+        }
+        dirs.add(workingDirectory.resolve("conf/env"));
+        String home = environment.get("MEDALLION_HOME");
+        if (home != null && !home.isBlank()) {
+            dirs.add(Path.of(home).toAbsolutePath().resolve("conf/env"));
+        }
+        return dirs.stream().map(d -> d.resolve(file).normalize()).distinct().toList();
+    }
+
+    /** A path as the user would write it: relative when under the working directory. */
+    private String shown(Path path) {
+        Path absolute = workingDirectory.resolve(path).normalize();
+        return (absolute.startsWith(workingDirectory) ? workingDirectory.relativize(absolute) : absolute).toString();
     }
 
     private JsonNode read(Path file, String label) {
@@ -327,22 +348,61 @@ public final class PipelineSpecLoader {
         return names;
     }
 
+    /** The options each format takes; the others are refused with this list. */
+    private static String[] optionsOf(SourceFormat format) {
+        return switch (format) {
+            case DELIMITED -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.TRAILING_DELIMITER.name()};
+            case CSV -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.HEADER.name(), SpecKeys.QUOTE.name(),
+                SpecKeys.ESCAPE.name(), SpecKeys.NULL_VALUE.name(), SpecKeys.COMMENT.name(), SpecKeys.ENCODING.name()};
+            case JSONL, JSON -> new String[0];
+        };
+    }
+
     private SourceSpec bindSource(SpecNode node) {
         node.allowOnly(SpecKeys.in(SpecKeys.SOURCE));
         SourceFormat format = SpecKeys.FORMAT.read(node);
-        String delimiter = SpecKeys.DELIMITER.defaultValue();
-        boolean trailing = SpecKeys.TRAILING_DELIMITER.defaultValue();
-        Optional<SpecNode> options = SpecKeys.OPTIONS.find(node);
-        if (options.isPresent()) {
-            if (format == SourceFormat.DELIMITED) {
-                options.get().allowOnly(SpecKeys.in(SpecKeys.SOURCE_OPTIONS));
-                delimiter = SpecKeys.DELIMITER.read(options.get());
-                trailing = SpecKeys.TRAILING_DELIMITER.read(options.get());
-            } else {
-                options.get().allowOnly();
-            }
+        SpecNode options = SpecKeys.OPTIONS.find(node).orElseGet(() -> node.emptyChild(SpecKeys.OPTIONS.name()));
+        options.allowOnly(optionsOf(format));
+        String delimiter = format == SourceFormat.CSV && !options.has(SpecKeys.DELIMITER.name()) ? ","
+                : SpecKeys.DELIMITER.read(options);
+        if (delimiter.isEmpty()) {
+            throw options.error(SpecKeys.DELIMITER.name(), "the delimiter must not be empty");
         }
-        return new SourceSpec(format, SpecKeys.SOURCE_PATH.read(node), SpecKeys.GLOB.read(node), delimiter, trailing);
+        CsvOptions csv = new CsvOptions(SpecKeys.HEADER.read(options), SpecKeys.QUOTE.read(options),
+                SpecKeys.ESCAPE.read(options), Objects.requireNonNullElse(SpecKeys.NULL_VALUE.read(options), ""),
+                Objects.requireNonNullElse(SpecKeys.COMMENT.read(options), ""), SpecKeys.ENCODING.read(options));
+        if (format == SourceFormat.CSV) {
+            checkCsv(options, csv, delimiter);
+        }
+        LandingLayout layout = SpecKeys.LAYOUT.read(node);
+        String partitionKey = SpecKeys.PARTITION_KEY.read(node);
+        if (!TABLE_NAME.matcher(partitionKey).matches()) {
+            throw node.error(SpecKeys.PARTITION_KEY.name(), "'" + partitionKey
+                    + "' is not a folder key: lower case letters, digits and _, starting with a letter");
+        }
+        return new SourceSpec(format, SpecKeys.SOURCE_PATH.read(node), SpecKeys.GLOB.read(node), layout, partitionKey,
+                delimiter, SpecKeys.TRAILING_DELIMITER.read(options), csv);
+    }
+
+    private static void checkCsv(SpecNode options, CsvOptions csv, String delimiter) {
+        if (delimiter.length() != 1) {
+            throw options.error(SpecKeys.DELIMITER.name(), "a CSV delimiter is one character, not '" + delimiter + "'");
+        }
+        if (delimiter.charAt(0) == csv.quote()) {
+            throw options.error(SpecKeys.QUOTE.name(), "the quote must differ from the delimiter");
+        }
+        java.nio.charset.Charset charset;
+        try {
+            charset = csv.charset();
+        } catch (IllegalArgumentException e) {
+            throw options.error(SpecKeys.ENCODING.name(), "unknown character set '" + csv.encoding() + "'");
+        }
+        // Records are split at newline bytes before decoding, which needs ASCII at the ASCII code points.
+        String probe = "a,\"\n\r#";
+        if (!new String(probe.getBytes(charset), java.nio.charset.StandardCharsets.ISO_8859_1).equals(probe)) {
+            throw options.error(SpecKeys.ENCODING.name(), "'" + csv.encoding()
+                    + "' is not ASCII-compatible (UTF-8, ISO-8859-1, windows-1252 and the like are)");
+        }
     }
 
     private ColumnSpec bindColumn(SpecNode node) {
@@ -364,12 +424,59 @@ public final class PipelineSpecLoader {
         if (pii == Pii.MASK && !text) {
             throw node.error("pii", "only string columns can be masked; '" + name + "' is " + type + " (use hash)");
         }
-        return new ColumnSpec(name, type, SpecKeys.REQUIRED.read(node), standardize, pii);
+        String from = Objects.requireNonNullElse(SpecKeys.FROM.read(node), name);
+        if (from.isBlank()) {
+            throw node.error(SpecKeys.FROM.name(), "the source field name must not be blank");
+        }
+        return new ColumnSpec(name, from, type, bindValueFormat(node, name, type), SpecKeys.REQUIRED.read(node),
+                standardize, pii);
+    }
+
+    private static ValueFormat bindValueFormat(SpecNode node, String name, ColumnType type) {
+        String pattern = SpecKeys.VALUE_FORMAT.read(node);
+        String timezone = SpecKeys.TIMEZONE.read(node);
+        List<String> trueValues = SpecKeys.TRUE_VALUES.read(node);
+        List<String> falseValues = SpecKeys.FALSE_VALUES.read(node);
+        boolean temporal = type.kind() == ColumnType.Kind.DATE || type.kind() == ColumnType.Kind.TIMESTAMP;
+        if (pattern != null) {
+            if (!temporal) {
+                throw node.error(SpecKeys.VALUE_FORMAT.name(), "only date and timestamp columns take a format; '"
+                        + name + "' is " + type);
+            }
+            try {
+                ValueFormat.formatter(pattern);
+            } catch (IllegalArgumentException e) {
+                throw node.error(SpecKeys.VALUE_FORMAT.name(), "'" + pattern + "' is not a java.time pattern: "
+                        + e.getMessage());
+            }
+        }
+        if (timezone != null) {
+            if (type.kind() != ColumnType.Kind.TIMESTAMP) {
+                throw node.error(SpecKeys.TIMEZONE.name(), "only timestamp columns take a timezone; '" + name + "' is "
+                        + type);
+            }
+            try {
+                java.time.ZoneId.of(timezone);
+            } catch (java.time.DateTimeException e) {
+                throw node.error(SpecKeys.TIMEZONE.name(), "unknown time zone '" + timezone + "' (e.g. UTC, Europe/Paris)");
+            }
+        }
+        if ((!trueValues.isEmpty() || !falseValues.isEmpty()) && type.kind() != ColumnType.Kind.BOOLEAN) {
+            throw node.error(trueValues.isEmpty() ? SpecKeys.FALSE_VALUES.name() : SpecKeys.TRUE_VALUES.name(),
+                    "only boolean columns take true_values and false_values; '" + name + "' is " + type);
+        }
+        ValueFormat format = new ValueFormat(pattern, timezone, trueValues, falseValues);
+        List<String> both = new ArrayList<>(format.trueTexts());
+        both.retainAll(format.falseTexts());
+        if (!both.isEmpty()) {
+            throw node.error(SpecKeys.TRUE_VALUES.name(), "these texts are both true and false: " + both);
+        }
+        return format;
     }
 
     private static CdcSpec bindCdc(SpecNode node, SourceSpec source) {
-        if (source.format() != SourceFormat.JSONL) {
-            throw node.error("a change feed must be format jsonl, not " + source.format().specName());
+        if (!source.format().isJson()) {
+            throw node.error("a change feed must be format jsonl or json, not " + source.format().specName());
         }
         node.allowOnly(SpecKeys.in(SpecKeys.CDC));
         return new CdcSpec(SpecKeys.CDC_OP.read(node), SpecKeys.CDC_SEQUENCE.read(node),

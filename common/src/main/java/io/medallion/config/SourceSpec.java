@@ -3,20 +3,31 @@ package io.medallion.config;
 import java.util.Objects;
 
 /**
- * Where a table's files land and how to read them. Files live under
- * {@code <landing root>/<path>/<yyyy-MM-dd>/}, the folder naming the batch date.
+ * Where a table's files land and how to read them.
  *
- * @param glob which file names in a batch folder are data (others, like {@code _SUCCESS}, are ignored)
- * @param delimiter field separator for {@link SourceFormat#DELIMITED}
+ * @param glob which file names are data (others, like {@code _SUCCESS}, are ignored)
+ * @param layout how the files are arranged in folders, which gives each file its batch date
+ * @param partitionKey the folder key of {@link LandingLayout#HIVE} ({@code <key>=<yyyy-MM-dd>})
+ * @param delimiter field separator for {@link SourceFormat#DELIMITED} and {@link SourceFormat#CSV}
  * @param trailingDelimiter whether each delimited line ends with the delimiter, as dbgen writes it
+ * @param csv the CSV dialect, for {@link SourceFormat#CSV}
  */
-public record SourceSpec(SourceFormat format, String path, String glob, String delimiter,
-                         boolean trailingDelimiter) {
+public record SourceSpec(SourceFormat format, String path, String glob, LandingLayout layout, String partitionKey,
+                         String delimiter, boolean trailingDelimiter, CsvOptions csv) implements java.io.Serializable {
 
     public SourceSpec {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(glob, "glob");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(partitionKey, "partitionKey");
         Objects.requireNonNull(delimiter, "delimiter");
+        Objects.requireNonNull(csv, "csv");
+    }
+
+    /** Date folders, the default CSV dialect. */
+    public SourceSpec(SourceFormat format, String path, String glob, String delimiter, boolean trailingDelimiter) {
+        this(format, path, glob, LandingLayout.DATE_FOLDERS, SpecKeys.PARTITION_KEY.defaultValue(), delimiter,
+                trailingDelimiter, SpecKeys.defaultCsv());
     }
 }

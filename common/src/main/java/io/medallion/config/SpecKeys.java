@@ -74,15 +74,34 @@ public final class SpecKeys {
     static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold"));
 
     static final SpecKey<SourceFormat> FORMAT = add(enumKey(SOURCE, "format", SourceFormat.class, null,
-            "how the files are laid out"));
+            "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines)"));
     static final SpecKey<String> SOURCE_PATH = add(SpecKey.of(SOURCE, "path", "path", null,
-            "the folder under the landing root; batches in <path>/<yyyy-MM-dd>/", SpecNode::asText));
-    static final SpecKey<String> GLOB = add(text(SOURCE, "glob", "*", "which file names in a batch folder are data"));
+            "the folder under the landing root that holds the table's files", SpecNode::asText));
+    static final SpecKey<String> GLOB = add(text(SOURCE, "glob", "*",
+            "which file names are data; with layout flat, **/ matches any subfolder (**/*.csv)"));
+    static final SpecKey<LandingLayout> LAYOUT = add(enumKey(SOURCE, "layout", LandingLayout.class, "date_folders",
+            "date_folders: <path>/<yyyy-MM-dd>/; hive: <path>/<partition_key>=<yyyy-MM-dd>/; flat: files under "
+                    + "<path>, batch date = the run date that first ingests them"));
+    static final SpecKey<String> PARTITION_KEY = add(text(SOURCE, "partition_key", "batch_date",
+            "the folder key of layout hive"));
     static final SpecKey<SpecNode> OPTIONS = add(section(SOURCE, "options", false, "settings of the format"));
     static final SpecKey<String> DELIMITER = add(text(SOURCE_OPTIONS, "delimiter", "|",
-            "field separator (format delimited)"));
+            "field separator (delimited, csv; csv's default is ,)"));
     static final SpecKey<Boolean> TRAILING_DELIMITER = add(SpecKey.of(SOURCE_OPTIONS, "trailing_delimiter", "boolean",
-            "true", "whether each line ends with the delimiter, as dbgen writes it (format delimited)", Values::bool));
+            "true", "whether each line ends with the delimiter, as dbgen writes it (delimited)", Values::bool));
+    static final SpecKey<Boolean> HEADER = add(SpecKey.of(SOURCE_OPTIONS, "header", "boolean", "true",
+            "the first record names the columns, matched to the schema (or from:) by name in any order (csv)",
+            Values::bool));
+    static final SpecKey<Character> QUOTE = add(SpecKey.of(SOURCE_OPTIONS, "quote", "character", "\"",
+            "encloses a field holding the delimiter, quotes or line breaks (csv)", Values::character));
+    static final SpecKey<Character> ESCAPE = add(SpecKey.of(SOURCE_OPTIONS, "escape", "character", "\"",
+            "escapes a quote in a quoted field; the quote itself means a doubled quote (csv)", Values::character));
+    static final SpecKey<String> NULL_VALUE = add(text(SOURCE_OPTIONS, "null_value", "",
+            "the text that stands for null; an empty field is always null (csv)"));
+    static final SpecKey<String> COMMENT = add(text(SOURCE_OPTIONS, "comment", "",
+            "lines starting with this prefix are skipped and counted (csv)"));
+    static final SpecKey<String> ENCODING = add(text(SOURCE_OPTIONS, "encoding", "UTF-8",
+            "the files' character set, ASCII-compatible; invalid bytes make a parse error (csv)"));
 
     static final SpecKey<String> COLUMN_NAME = add(SpecKey.of(COLUMN, "name", "name", null,
             "letters, digits and _, starting with a letter", SpecNode::asText));
@@ -95,6 +114,18 @@ public final class SpecKeys {
     static final SpecKey<Pii> PII = add(enumKey(COLUMN, "pii", Pii.class, "none",
             "hash (salted SHA-256) or mask: personal data is never in the clear in silver"));
     static final SpecKey<String> COLUMN_DESCRIPTION = add(text(COLUMN, "description", "", "what the column holds"));
+    static final SpecKey<String> FROM = add(SpecKey.optional(COLUMN, "from", "text",
+            "the source's name for the field when it differs: a CSV header, a JSON key (spaces allowed) or a dotted "
+                    + "path (address.city)", SpecNode::asText, null));
+    static final SpecKey<String> VALUE_FORMAT = add(SpecKey.optional(COLUMN, "format", "pattern",
+            "how a date or timestamp is written, as a java.time pattern (MMM d yyyy; default ISO)", SpecNode::asText,
+            null));
+    static final SpecKey<String> TIMEZONE = add(SpecKey.optional(COLUMN, "timezone", "zone",
+            "where a timestamp without an offset was written (Europe/Paris; default UTC)", SpecNode::asText, null));
+    static final SpecKey<List<String>> TRUE_VALUES = add(SpecKey.optional(COLUMN, "true_values", "list",
+            "the texts of true, any case (boolean; default true)", Values::strings, List.of()));
+    static final SpecKey<List<String>> FALSE_VALUES = add(SpecKey.optional(COLUMN, "false_values", "list",
+            "the texts of false, any case (boolean; default false)", Values::strings, List.of()));
 
     static final SpecKey<String> CDC_OP = add(text(CDC, "op", "op", "the event's operation field: c, u or d"));
     static final SpecKey<String> CDC_SEQUENCE = add(text(CDC, "sequence", "seq",
@@ -189,6 +220,12 @@ public final class SpecKeys {
             "how long rows stay, in whole days (90d)", Values::hours));
 
     private SpecKeys() {
+    }
+
+    /** The CSV dialect when the spec sets none: RFC 4180 with a header, UTF-8. */
+    static CsvOptions defaultCsv() {
+        return new CsvOptions(HEADER.defaultValue(), QUOTE.defaultValue(), ESCAPE.defaultValue(), "", "",
+                ENCODING.defaultValue());
     }
 
     /** Every key, in the order of the reference. */

@@ -65,7 +65,8 @@ public final class SpecNode {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                throw error(key, "unknown key '" + key + "'; valid keys here: " + String.join(", ", known));
+                throw error(key, "unknown key '" + key + "'; valid keys here: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known)));
             }
         }
         return this;
@@ -102,6 +103,12 @@ public final class SpecNode {
             throw error("expected a single value, got " + describe(node));
         }
         return node.asText();
+    }
+
+    /** An empty mapping at {@code key}, for an optional section left out: its keys read as their defaults. */
+    public SpecNode emptyChild(String key) {
+        return new SpecNode(origin, child(key), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                warnings);
     }
 
     public Optional<SpecNode> find(String key) {

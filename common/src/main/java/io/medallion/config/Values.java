@@ -23,6 +23,15 @@ final class Values {
         throw node.error("expected true or false, got '" + text + "'");
     }
 
+    /** Exactly one character, such as a quote. */
+    static char character(SpecNode node) {
+        String text = node.asText();
+        if (text.length() != 1) {
+            throw node.error("expected one character, got '" + text + "'");
+        }
+        return text.charAt(0);
+    }
+
     /** A share from 0 to 1. */
     static double fraction(SpecNode node) {
         String text = node.asText();

@@ -70,11 +70,14 @@ public final class DeltaTables {
      * MERGE: into an empty table every source row is an insert, and the MERGE would spend a join
      * and several Spark jobs to find that out.
      *
-     * @return how many rows the append wrote (Delta's {@code numOutputRows})
+     * @return how many rows the append wrote (Delta's {@code numOutputRows}); 0 when there were none,
+     *     in which case Delta makes no commit and the table stays as created
      */
     public static long appendToNew(SparkSession spark, String path, Dataset<Row> rows) {
+        long before = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
         rows.write().format("delta").mode("append").save(path);
-        return lastWriteRows(spark, path);
+        DeltaLogFiles.CommitInfo last = lastCommit(spark, path, "WRITE", before);
+        return last == null ? 0 : metric(last.operationMetrics(), "numOutputRows");
     }
 
     /** How many rows the write just committed to the table wrote (Delta's {@code numOutputRows}); see {@link #lastCommit}. */

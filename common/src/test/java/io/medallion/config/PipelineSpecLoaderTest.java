@@ -497,4 +497,22 @@ class PipelineSpecLoaderTest {
                 .isInstanceOf(SpecException.class).hasMessageContaining("staging.yaml")
                 .hasMessageContaining("env overlay 'staging' not found");
     }
+
+    /** A spec kept anywhere finds the installation's default overlay, unless its own folder has one. */
+    @Test
+    void defaultOverlayIsFoundForASpecOutsideConfPipelines() throws IOException {
+        write("home/conf/env/local.yaml", "spark: {profile: local, conf: {from: home}}\n");
+        Map<String, String> env = Map.of("MEDALLION_HOME", dir.resolve("home").toString());
+        Path elsewhere = write("work/specs/shop.yaml", VALID);
+        PipelineSpecLoader loader = new PipelineSpecLoader(env, dir.resolve("work"));
+        assertThat(loader.load(elsewhere, "local").spark().conf()).containsEntry("from", "home");
+
+        write("work/specs/env/local.yaml", "spark: {profile: local, conf: {from: beside}}\n");
+        assertThat(loader.load(elsewhere, "local").spark().conf()).containsEntry("from", "beside");
+
+        assertThatThrownBy(() -> new PipelineSpecLoader(Map.of(), dir.resolve("work")).load(
+                write("other/shop.yaml", VALID), "local"))
+                .isInstanceOf(SpecException.class).hasMessageContaining("env overlay 'local' not found; looked for")
+                .hasMessageContaining("conf/env/local.yaml");
+    }
 }

@@ -10,6 +10,8 @@ import io.medallion.run.Job;
 import io.medallion.run.JobContext;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
+import io.medallion.run.TableStatus;
+import io.medallion.jobs.bronze.source.SourceReader;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -91,7 +93,10 @@ public final class BronzeIngestJob implements Job {
         String bronzePath = context.lake().path(bronze);
         TableOutcome.Builder outcome = TableOutcome.builder(table.name());
 
-        List<LandingFile> all = new LandingScanner(hadoop.get(), context.spec().storage().landingRoot()).list(table);
+        // Flat layouts have no dates in their folders: a file's batch date is the run date that first took it.
+        List<LandingFile> all = new LandingScanner(hadoop.get(), context.spec().storage().landingRoot()).list(table)
+                .stream().map(f -> f.batchDate() != null ? f : f.withBatchDate(recorded.containsKey(f.path())
+                        ? recorded.get(f.path()).batchDate() : context.runDate())).toList();
         List<LandingFile> due = all.stream().filter(f -> !f.batchDate().isAfter(context.runDate())).toList();
         long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded, failedRuns);
         if (rolledBack > 0) {
@@ -104,8 +109,8 @@ public final class BronzeIngestJob implements Job {
                 .metric("files_for_later_dates", all.size() - due.size());
         if (all.isEmpty()) {
             // Most often a wrong landing root or source path: say where we looked.
-            LOG.warn("{}: no landing files at all under {}/{}/<yyyy-MM-dd>/{}", table.name(),
-                    context.spec().storage().landingRoot(), table.source().path(), table.source().glob());
+            LOG.warn("{}: no landing files at all under {}", table.name(),
+                    LandingScanner.describe(context.spec().storage().landingRoot(), table.source()));
         }
         if (fresh.isEmpty()) {
             LOG.info("{}: no new landing files up to {} ({} already ingested)", table.name(), context.runDate(),
@@ -119,14 +124,29 @@ public final class BronzeIngestJob implements Job {
                 String.format("%.1f", bytes / 1e6), dates);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Map<String, FileDigest> digests = digest(jsc, fresh, hadoop);
+        SourceReader reader = SourceReader.of(table);
+        Map<String, FileDigest> digests = digest(jsc, fresh, reader, hadoop);
+        List<String> rejected = new ArrayList<>();
+        digests.values().stream().filter(d -> d.count().rejected() != null)
+                .forEach(d -> rejected.add(d.path() + ": " + d.count().rejected()));
+        if (!rejected.isEmpty()) {
+            // Refused whole and not recorded: nothing of them is ingested, and the next run tries them again.
+            LOG.error("{}: {} file(s) refused, nothing of them ingested: {}", table.name(), rejected.size(),
+                    String.join("; ", rejected));
+            outcome.status(TableStatus.FAILED).metric("files_rejected", rejected.size())
+                    .message(rejected.size() + " landing file(s) refused, nothing of them ingested: "
+                            + String.join("; ", rejected));
+            fresh = fresh.stream().filter(f -> digests.get(f.path()).count().rejected() == null).toList();
+            if (fresh.isEmpty()) {
+                return outcome.metric("files_ingested", 0).build();
+            }
+        }
 
         Timestamp ingestedAt = Timestamp.from(context.startedAt());
         String runId = context.runId();
-        LineParser parser = new LineParser(table);
-        boolean json = BronzeSchema.isJson(table);
+        boolean rescued = BronzeSchema.hasRescued(table);
         JavaRDD<Row> rows = jsc.parallelize(fresh, fresh.size())
-                .flatMap(f -> new FileRows(f, parser, json, runId, ingestedAt, hadoop.get()));
+                .flatMap(f -> new FileRows(f, reader, rescued, runId, ingestedAt, hadoop.get()));
         // Created first so the table gets the spec's Delta properties; appends then add to it.
         DeltaTables.createIfMissing(spark, bronzePath, spark.createDataFrame(List.of(), BronzeSchema.of(table)),
                 List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(bronze).tableProperties());
@@ -144,7 +164,7 @@ public final class BronzeIngestJob implements Job {
         proven.addAll(counts.records());
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("{}: {} lines from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
+        LOG.info("{}: {} records from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
                 counts.lines(), fresh.size(), String.format("%.1f", seconds), Math.round(counts.lines() / seconds),
                 counts.malformed(), drift.isEmpty() ? "" : ", undeclared fields " + drift);
         outcome.rowsRead(counts.lines()).rowsWritten(counts.rows())
@@ -152,6 +172,7 @@ public final class BronzeIngestJob implements Job {
                 .metric("files_ingested", fresh.size())
                 .metric("bytes_ingested", bytes)
                 .metric("malformed_lines", counts.malformed())
+                .metric("skipped_lines", counts.skipped())
                 .metric("batch_dates", String.join(",", dates));
         if (!drift.isEmpty()) {
             outcome.metric("schema_drift_added_fields", String.join(",", drift));
@@ -160,13 +181,13 @@ public final class BronzeIngestJob implements Job {
     }
 
     /** What one run appended to a table's bronze, proven complete, and the records to keep of its files. */
-    private record Appended(long lines, long rows, long malformed, long dataFiles, List<Row> records) {
+    private record Appended(long lines, long rows, long malformed, long skipped, long dataFiles, List<Row> records) {
     }
 
     /**
-     * Proves the append holds every line of every file, once: per file, as many rows as the file
-     * has lines, numbered 1..lines. Each file is read by one sequential reader, so with the count
-     * right a gap would need a duplicate, and vice versa.
+     * Proves the append holds every record of every file, once: per file, as many rows as the
+     * counting pass found records, each at its own position, none beyond the last. A lost record
+     * would need a duplicate to keep the count, and a duplicate shares its position.
      */
     private static Appended proveComplete(TableSpec table, Dataset<Row> appended, List<LandingFile> files,
                                           Map<String, FileDigest> digests, String runId, Timestamp ingestedAt) {
@@ -175,37 +196,44 @@ public final class BronzeIngestJob implements Job {
         for (Row r : appended.withColumn("_data_file", functions.input_file_name()).groupBy(BronzeColumns.SOURCE_FILE)
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col(BronzeColumns.PARSE_ERROR)),
                         functions.min(BronzeColumns.SOURCE_LINE), functions.max(BronzeColumns.SOURCE_LINE),
+                        functions.countDistinct(functions.col(BronzeColumns.SOURCE_LINE)),
                         functions.collect_set(functions.col("_data_file")))
                 .collectAsList()) {
-            perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)});
-            dataFiles.addAll(r.getList(5));
+            perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)});
+            dataFiles.addAll(r.getList(6));
         }
         long lines = 0;
         long rows = 0;
         long malformed = 0;
+        long skipped = 0;
         List<Row> records = new ArrayList<>();
         for (LandingFile f : files) {
             FileDigest d = digests.get(f.path());
-            long[] counts = perFile.getOrDefault(f.path(), new long[] {0, 0, 0, 0});
-            boolean complete = counts[0] == d.lines() && (d.lines() == 0 || counts[2] == 1 && counts[3] == d.lines());
+            long[] counts = perFile.getOrDefault(f.path(), new long[] {0, 0, 0, 0, 0});
+            boolean complete = counts[0] == d.records() && counts[4] == d.records()
+                    && (d.records() == 0 || counts[2] >= 1 && counts[3] <= d.count().lastPosition());
             if (!complete) {
-                throw new IllegalStateException(table.name() + ": bronze received " + counts[0] + " rows (lines "
-                        + counts[2] + ".." + counts[3] + ") of " + f.path() + ", which has " + d.lines()
-                        + " lines; nothing recorded, the next run rolls this append back and retries");
+                throw new IllegalStateException(table.name() + ": bronze received " + counts[0] + " rows ("
+                        + counts[4] + " distinct positions, " + counts[2] + ".." + counts[3] + ") of " + f.path()
+                        + ", which has " + d.records() + " records up to position " + d.count().lastPosition()
+                        + "; nothing recorded, the next run rolls this append back and retries");
             }
-            lines += d.lines();
+            lines += d.records();
             rows += counts[0];
             malformed += counts[1];
+            skipped += d.count().skipped();
             records.add(RowFactory.create(table.name(), f.path(), Date.valueOf(f.batchDate()), f.size(),
-                    new Timestamp(f.modifiedAt()), d.sha256(), d.lines(), counts[1], runId, ingestedAt));
+                    new Timestamp(f.modifiedAt()), d.sha256(), d.records(), counts[1], runId, ingestedAt));
         }
-        return new Appended(lines, rows, malformed, dataFiles.size(), records);
+        return new Appended(lines, rows, malformed, skipped, dataFiles.size(), records);
     }
 
-    private static Map<String, FileDigest> digest(JavaSparkContext jsc, List<LandingFile> files, HadoopConf hadoop) {
+    private static Map<String, FileDigest> digest(JavaSparkContext jsc, List<LandingFile> files, SourceReader reader,
+                                                  HadoopConf hadoop) {
         List<String> paths = files.stream().map(LandingFile::path).toList();
         Map<String, FileDigest> digests = new LinkedHashMap<>();
-        for (FileDigest d : jsc.parallelize(paths, paths.size()).map(p -> FileDigest.of(p, hadoop.get())).collect()) {
+        for (FileDigest d : jsc.parallelize(paths, paths.size()).map(p -> FileDigest.of(p, reader, hadoop.get()))
+                .collect()) {
             digests.put(d.path(), d);
         }
         return digests;
@@ -254,7 +282,7 @@ public final class BronzeIngestJob implements Job {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(context.spark().sparkContext());
         List<String> changed = new ArrayList<>();
-        for (FileDigest d : digest(jsc, suspects, hadoop).values()) {
+        for (FileDigest d : digest(jsc, suspects, SourceReader.of(table), hadoop).values()) {
             IngestedFiles.Entry e = recorded.get(d.path());
             if (!e.sha256().equals(d.sha256())) {
                 changed.add(d.path() + " (ingested by run " + e.runId() + " at " + e.ingestedAt()
@@ -277,7 +305,7 @@ public final class BronzeIngestJob implements Job {
             jsonColumns.add(table.cdc().get().beforeField());
             jsonColumns.add(table.cdc().get().afterField());
         }
-        if (BronzeSchema.isJson(table)) {
+        if (BronzeSchema.hasRescued(table)) {
             jsonColumns.add(BronzeColumns.RESCUED);
         }
         for (String column : jsonColumns) {

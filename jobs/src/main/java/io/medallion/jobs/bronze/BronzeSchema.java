@@ -25,8 +25,9 @@ public final class BronzeSchema {
         return table.columnNames();
     }
 
-    public static boolean isJson(TableSpec table) {
-        return table.source().format() == SourceFormat.JSONL;
+    /** Whether the table keeps the fields its spec does not declare in {@code _rescued}: JSON keys, CSV header columns. */
+    public static boolean hasRescued(TableSpec table) {
+        return table.source().format().isJson() || table.source().format() == SourceFormat.CSV;
     }
 
     public static StructType of(TableSpec table) {
@@ -42,7 +43,7 @@ public final class BronzeSchema {
                 .add(BronzeColumns.BATCH_DATE, DataTypes.DateType, false)
                 .add(BronzeColumns.RAW, DataTypes.StringType, true)
                 .add(BronzeColumns.PARSE_ERROR, DataTypes.StringType, true);
-        if (isJson(table)) {
+        if (hasRescued(table)) {
             schema = schema.add(BronzeColumns.RESCUED, DataTypes.StringType, true);
         }
         return schema;

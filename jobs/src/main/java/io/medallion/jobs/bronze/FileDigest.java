@@ -1,41 +1,54 @@
 package io.medallion.jobs.bronze;
 
-import java.io.BufferedReader;
+import io.medallion.jobs.bronze.source.RecordCount;
+import io.medallion.jobs.bronze.source.SourceReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
- * A landing file's fingerprint: its SHA-256 and its line count, read in one pass with the same
- * line splitting the ingest uses, so bronze can prove it has every line of the file.
+ * A landing file's fingerprint: the SHA-256 of its bytes as stored (compressed files too), and
+ * what its reader's counting pass found in it, read in one pass, so bronze can prove it has every
+ * record of the file, or knows why the file is refused.
  */
-public record FileDigest(String path, String sha256, long lines) implements Serializable {
+public record FileDigest(String path, String sha256, RecordCount count) implements Serializable {
 
-    static FileDigest of(String path, Configuration hadoop) {
+    public long records() {
+        return count.records();
+    }
+
+    static FileDigest of(String path, SourceReader reader, Configuration hadoop) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            Path p = new Path(path);
-            long lines = 0;
-            try (DigestInputStream in = new DigestInputStream(p.getFileSystem(hadoop).open(p), sha);
-                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
-                         1 << 16)) {
-                while (reader.readLine() != null) {
-                    lines++;
+            RecordCount count;
+            try (DigestInputStream stored = new DigestInputStream(LandingStreams.stored(path, hadoop), sha)) {
+                try {
+                    count = reader.count(LandingStreams.content(stored, path, hadoop), path);
+                } catch (IOException e) {
+                    // A corrupt compressed stream, for one: the file is refused, the others go on.
+                    count = RecordCount.rejected("cannot be read: " + e.getMessage());
                 }
+                drain(stored);
             }
-            return new FileDigest(path, HexFormat.of().formatHex(sha.digest()), lines);
+            return new FileDigest(path, HexFormat.of().formatHex(sha.digest()), count);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read landing file " + path + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads what the counting pass left (a refused file, a codec's trailer), so the hash covers every byte. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        while (in.read(buffer) >= 0) {
+            // only the digest wants these bytes
         }
     }
 }

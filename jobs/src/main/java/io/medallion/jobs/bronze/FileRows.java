@@ -1,90 +1,64 @@
 package io.medallion.jobs.bronze;
 
-import java.io.BufferedReader;
+import io.medallion.jobs.bronze.source.SourceReader;
+import io.medallion.jobs.bronze.source.SourceRecord;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The bronze rows of one landing file, read lazily line by line (a file never has to fit in
+ * The bronze rows of one landing file, read lazily record by record (a file never has to fit in
  * memory): the parsed text columns, then the metadata columns of {@link BronzeSchema}.
  */
 final class FileRows implements Iterator<Row> {
-    private final BufferedReader reader;
-    private final LineParser parser;
+    private final Iterator<SourceRecord> records;
     private final LandingFile file;
     private final String runId;
     private final Timestamp ingestedAt;
     private final Date batchDate;
-    private final boolean json;
-    private String next;
-    private long lineNumber;
+    private final boolean rescued;
 
-    FileRows(LandingFile file, LineParser parser, boolean json, String runId, Timestamp ingestedAt,
+    FileRows(LandingFile file, SourceReader reader, boolean rescued, String runId, Timestamp ingestedAt,
              Configuration hadoop) {
         this.file = file;
-        this.parser = parser;
-        this.json = json;
+        this.rescued = rescued;
         this.runId = runId;
         this.ingestedAt = ingestedAt;
         this.batchDate = Date.valueOf(file.batchDate());
         try {
-            Path p = new Path(file.path());
-            this.reader = new BufferedReader(new InputStreamReader(p.getFileSystem(hadoop).open(p),
-                    StandardCharsets.UTF_8), 1 << 16);
-            advance();
+            this.records = reader.records(LandingStreams.content(LandingStreams.stored(file.path(), hadoop),
+                    file.path(), hadoop), file.path());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read landing file " + file.path() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void advance() throws IOException {
-        next = reader.readLine();
-        if (next == null) {
-            reader.close();
         }
     }
 
     @Override
     public boolean hasNext() {
-        return next != null;
+        return records.hasNext();
     }
 
     @Override
     public Row next() {
-        if (next == null) {
-            throw new NoSuchElementException();
-        }
-        String line = next;
-        lineNumber++;
-        try {
-            advance();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read landing file " + file.path() + ": " + e.getMessage(), e);
-        }
-        LineParser.Parsed parsed = parser.parse(line);
-        String[] values = parsed.values();
-        Object[] row = new Object[values.length + (json ? 8 : 7)];
+        SourceRecord r = records.next();
+        String[] values = r.values();
+        Object[] row = new Object[values.length + (rescued ? 8 : 7)];
         System.arraycopy(values, 0, row, 0, values.length);
         int i = values.length;
         row[i++] = runId;
         row[i++] = ingestedAt;
         row[i++] = file.path();
-        row[i++] = lineNumber;
+        row[i++] = r.position();
         row[i++] = batchDate;
-        row[i++] = parsed.error() == null ? null : line;
-        row[i++] = parsed.error();
-        if (json) {
-            row[i] = parsed.rescued();
+        row[i++] = r.raw();
+        row[i++] = r.error();
+        if (rescued) {
+            row[i] = r.rescued();
         }
         return RowFactory.create(row);
     }

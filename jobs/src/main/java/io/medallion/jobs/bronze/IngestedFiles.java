@@ -25,7 +25,8 @@ public final class IngestedFiles {
             + "ingested_at TIMESTAMP NOT NULL");
 
     /** What was recorded for one file. */
-    record Entry(String file, long size, long modifiedAt, String sha256, String runId, java.sql.Timestamp ingestedAt) {
+    record Entry(String file, java.time.LocalDate batchDate, long size, long modifiedAt, String sha256, String runId,
+                 java.sql.Timestamp ingestedAt) {
     }
 
     private final OpsTable table;
@@ -41,11 +42,11 @@ public final class IngestedFiles {
         if (recorded.isEmpty()) {
             return entries;
         }
-        List<Row> rows = recorded.get().select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at")
-                .collectAsList();
+        List<Row> rows = recorded.get().select("table_name", "file", "size_bytes", "modified_at", "sha256", "run_id", "ingested_at",
+                "batch_date").collectAsList();
         for (Row r : rows) {
             entries.computeIfAbsent(r.getString(0), t -> new HashMap<>()).put(r.getString(1), new Entry(
-                    r.getString(1), r.getLong(2), r.getTimestamp(3).getTime(), r.getString(4), r.getString(5),
+                    r.getString(1), r.getDate(7).toLocalDate(), r.getLong(2), r.getTimestamp(3).getTime(), r.getString(4), r.getString(5),
                     r.getTimestamp(6)));
         }
         return entries;

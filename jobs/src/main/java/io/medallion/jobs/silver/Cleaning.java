@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
@@ -19,6 +20,7 @@ import io.medallion.config.ColumnSpec;
 import io.medallion.config.Pii;
 import io.medallion.config.Standardize;
 import io.medallion.config.TableSpec;
+import io.medallion.config.ValueFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -71,12 +73,28 @@ public final class Cleaning {
             case LOWER, EMAIL -> lower(value);
             case PHONE -> phone(value);
         };
+        ValueFormat format = c.format();
         Column typed = switch (c.type().kind()) {
-            case DATE -> to_date(value, "yyyy-MM-dd");
+            case DATE -> to_date(value, format.pattern() == null ? "yyyy-MM-dd" : format.pattern());
+            // The zone goes into the text, so the instant does not depend on the session's time zone.
+            case TIMESTAMP -> format.pattern() == null ? value.cast(c.type().sparkType())
+                    : to_timestamp(concat(value, lit(" " + format.zone())), format.pattern() + " VV");
+            case BOOLEAN -> format.trueValues().isEmpty() && format.falseValues().isEmpty()
+                    ? value.cast(c.type().sparkType())
+                    : when(lower(value).isin(texts(format.trueTexts(), "true")), lit(true))
+                            .when(lower(value).isin(texts(format.falseTexts(), "false")), lit(false))
+                            .otherwise(lit(null).cast(DataTypes.BooleanType));
             case STRING -> value;
             default -> value.cast(c.type().sparkType());
         };
         return typed.as(c.name());
+    }
+
+    /** The spec's texts for one boolean value, plus JSON's own literal, which JSON sources send. */
+    private static Object[] texts(List<String> declared, String literal) {
+        List<String> all = new ArrayList<>(declared);
+        all.add(literal);
+        return all.toArray();
     }
 
     /** Twelve digits, in any punctuation, become TPC-H's {@code 25-989-741-2988}; anything else is left for rules to judge. */

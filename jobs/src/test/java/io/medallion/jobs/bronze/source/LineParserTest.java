@@ -1,4 +1,4 @@
-package io.medallion.jobs.bronze;
+package io.medallion.jobs.bronze.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

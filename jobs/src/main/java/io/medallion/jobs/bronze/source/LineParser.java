@@ -1,4 +1,4 @@
-package io.medallion.jobs.bronze;
+package io.medallion.jobs.bronze.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -72,7 +72,7 @@ final class LineParser implements Serializable {
                 continue;
             }
             ColumnSpec c = columns.get(i);
-            Optional<String> problem = c.type().problemWith(values[i]);
+            Optional<String> problem = c.problemWith(values[i]);
             if (problem.isPresent()) {
                 problems.add(c.name() + ": " + problem.get());
             }
@@ -93,12 +93,16 @@ final class LineParser implements Serializable {
         return fields;
     }
 
+    static ObjectMapper exactJson() {
+        // Exact decimals as written: a double would turn 711.56 into 711.5599999…, and the
+        // default node factory would turn 7603.40 into 7603.4.
+        return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    }
+
     private ObjectMapper json() {
         if (json == null) {
-            // Exact decimals as written: a double would turn 711.56 into 711.5599999…, and the
-            // default node factory would turn 7603.40 into 7603.4.
-            json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                    .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+            json = exactJson();
         }
         return json;
     }
@@ -110,6 +114,11 @@ final class LineParser implements Serializable {
         } catch (JsonProcessingException e) {
             return new Parsed(new String[width()], "broken JSON: " + e.getOriginalMessage(), null);
         }
+        return object(node);
+    }
+
+    /** One JSON value that should be a record: a change event or a row. */
+    Parsed object(JsonNode node) {
         if (node == null || !node.isObject()) {
             return new Parsed(new String[width()], "not a JSON object", null);
         }
@@ -156,19 +165,48 @@ final class LineParser implements Serializable {
         }
     }
 
+    /** A JSON object as a record: each column's value by its {@code from} name or path; the rest is rescued. */
     private Parsed record(ObjectNode object) {
         String[] values = new String[columns.size()];
         List<String> problems = new ArrayList<>();
+        ObjectNode rest = object.deepCopy();
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec c = columns.get(i);
-            JsonNode v = object.get(c.name());
+            JsonNode v = field(object, c.from());
             typeProblem(c, v).ifPresent(p -> problems.add(c.name() + ": " + p));
             values[i] = v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+            remove(rest, c.from());
         }
-        ObjectNode rest = object.deepCopy();
-        rest.remove(columns.stream().map(ColumnSpec::name).toList());
         return new Parsed(values, problems.isEmpty() ? null : String.join("; ", problems),
                 rest.isEmpty() ? null : rest.toString());
+    }
+
+    /** The field named {@code from}, or else the dotted path it spells through nested objects. */
+    private static JsonNode field(ObjectNode object, String from) {
+        if (object.has(from) || from.indexOf('.') < 0) {
+            return object.get(from);
+        }
+        JsonNode node = object;
+        for (String part : from.split("\\.")) {
+            node = node == null || !node.isObject() ? null : node.get(part);
+        }
+        return node;
+    }
+
+    /** Removes what {@link #field} read, and the objects it leaves empty, so that only unread fields are rescued. */
+    private static void remove(ObjectNode object, String from) {
+        if (object.has(from) || from.indexOf('.') < 0) {
+            object.remove(from);
+            return;
+        }
+        int dot = from.indexOf('.');
+        JsonNode child = object.get(from.substring(0, dot));
+        if (child instanceof ObjectNode nested) {
+            remove(nested, from.substring(dot + 1));
+            if (nested.isEmpty()) {
+                object.remove(from.substring(0, dot));
+            }
+        }
     }
 
     /**
@@ -187,13 +225,18 @@ final class LineParser implements Serializable {
         if (numeric && !value.isNumber()) {
             return Optional.of("expected " + type + ", got " + kind(value) + " '" + value.asText() + "'");
         }
-        if (type.kind() == ColumnType.Kind.BOOLEAN && !value.isBoolean()) {
-            return Optional.of("expected boolean, got " + kind(value));
+        if (type.kind() == ColumnType.Kind.BOOLEAN) {
+            if (value.isBoolean()) {
+                return Optional.empty();
+            }
+            if (!value.isTextual() || column.format().trueValues().isEmpty()) {
+                return Optional.of("expected boolean, got " + kind(value));
+            }
         }
         if (!value.isValueNode()) {
             return Optional.of("expected " + type + ", got " + kind(value));
         }
-        return type.problemWith(value.asText());
+        return column.problemWith(value.asText());
     }
 
     private static String kind(JsonNode v) {
