@@ -123,9 +123,9 @@ public final class SpecKeys {
     static final SpecKey<String> TIMEZONE = add(SpecKey.optional(COLUMN, "timezone", "zone",
             "where a timestamp without an offset was written (Europe/Paris; default UTC)", SpecNode::asText, null));
     static final SpecKey<List<String>> TRUE_VALUES = add(SpecKey.optional(COLUMN, "true_values", "list",
-            "the texts of true, any case (boolean; default true)", Values::strings, List.of()));
+            "the texts of true, any case, quoted (boolean; default true)", Values::booleanTexts, List.of()));
     static final SpecKey<List<String>> FALSE_VALUES = add(SpecKey.optional(COLUMN, "false_values", "list",
-            "the texts of false, any case (boolean; default false)", Values::strings, List.of()));
+            "the texts of false, any case, quoted (boolean; default false)", Values::booleanTexts, List.of()));
 
     static final SpecKey<String> CDC_OP = add(text(CDC, "op", "op", "the event's operation field: c, u or d"));
     static final SpecKey<String> CDC_SEQUENCE = add(text(CDC, "sequence", "seq",

@@ -78,6 +78,11 @@ public final class SpecNode {
         }
     }
 
+    /** Whether YAML read the value as true or false, as it reads unquoted yes, no, on and off too. */
+    public boolean isBoolean() {
+        return node.isBoolean();
+    }
+
     public boolean isList() {
         return node.isArray();
     }

@@ -23,6 +23,22 @@ final class Values {
         throw node.error("expected true or false, got '" + text + "'");
     }
 
+    /**
+     * The words of a boolean, as written: YAML turns unquoted yes, no, on and off into true and
+     * false, which would lose the word, so those must be quoted.
+     */
+    static List<String> booleanTexts(SpecNode node) {
+        List<SpecNode> items = node.isList() ? node.list(n -> n) : List.of(node);
+        List<String> texts = new ArrayList<>();
+        for (SpecNode item : items) {
+            if (item.isBoolean()) {
+                throw item.error("YAML reads this word as " + item.asText() + ", not as text: quote it, as in ['yes', 'no']");
+            }
+            texts.add(item.asText());
+        }
+        return texts;
+    }
+
     /** Exactly one character, such as a quote. */
     static char character(SpecNode node) {
         String text = node.asText();

@@ -29,7 +29,7 @@ public record FileDigest(String path, String sha256, RecordCount count) implemen
             RecordCount count;
             try (DigestInputStream stored = new DigestInputStream(LandingStreams.stored(path, hadoop), sha)) {
                 try {
-                    count = reader.count(LandingStreams.content(stored, path, hadoop), path);
+                    count = reader.count(LandingStreams.content(unclosable(stored), path, hadoop), path);
                 } catch (IOException e) {
                     // A corrupt compressed stream, for one: the file is refused, the others go on.
                     count = RecordCount.rejected("cannot be read: " + e.getMessage());
@@ -42,6 +42,16 @@ public record FileDigest(String path, String sha256, RecordCount count) implemen
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The stream, with close() left to us: a reader that closes its input must not end the digest early. */
+    private static InputStream unclosable(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the digest closes the file once it has read every byte
+            }
+        };
     }
 
     /** Reads what the counting pass left (a refused file, a codec's trailer), so the hash covers every byte. */

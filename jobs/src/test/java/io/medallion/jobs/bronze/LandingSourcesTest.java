@@ -1,0 +1,234 @@
+package io.medallion.jobs.bronze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.PipelineSpecLoader;
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.silver.SilverJob;
+import io.medallion.run.ExitCode;
+import io.medallion.run.JobRunner;
+import io.medallion.testing.TestSpark;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Landing data shaped as users have it, not as our generator writes it, through bronze and
+ * silver in the test JVM's session: a CSV with a header and quoted commas (one file gzipped), a
+ * CSV of dates like {@code Jan 1 2000} in Hive folders, a JSON array of movies with a field named
+ * {@code "US Gross"} in a flat layout with subfolders and one truncated file, booleans and local
+ * timestamps in their own words, and a table whose every row is bad. The spec is kept outside
+ * {@code conf/pipelines}, and finds the default overlay through {@code MEDALLION_HOME}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LandingSourcesTest {
+    private static final LocalDate DAY1 = LocalDate.parse("2024-01-01");
+    private static final LocalDate DAY2 = LocalDate.parse("2024-01-02");
+
+    @TempDir
+    static Path dir;
+    SparkSession spark;
+    PipelineSpec spec;
+    String lake;
+    Path landing;
+
+    @BeforeAll
+    void setUp() throws IOException {
+        spark = TestSpark.session();
+        lake = dir.resolve("lake").toString();
+        landing = dir.resolve("landing");
+        Files.createDirectories(dir.resolve("home/conf/env"));
+        Files.writeString(dir.resolve("home/conf/env/local.yaml"), "spark: {profile: local}\n");
+        Path file = dir.resolve("specs/mine.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                storage: {lake_root: %s, landing_root: %s}
+                tables:
+                  airports:
+                    source: {format: csv, path: airports}
+                    schema:
+                      - {name: iata, type: string, required: true}
+                      - {name: airport, type: string, required: true}
+                      - {name: city, type: string}
+                      - {name: lat, type: "decimal(9,6)"}
+                    key: [iata]
+                  stocks:
+                    source: {format: csv, path: stocks, layout: hive, partition_key: dt}
+                    schema:
+                      - {name: symbol, type: string, required: true}
+                      - {name: day, from: date, type: date, format: MMM d yyyy, required: true}
+                      - {name: price, type: double}
+                    key: [symbol, day]
+                    quarantine: {max_rate: 0.5}
+                  movies:
+                    source: {format: json, path: movies, layout: flat, glob: "**/*.json"}
+                    schema:
+                      - {name: title, from: Title, type: string, required: true}
+                      - {name: us_gross, from: US Gross, type: bigint}
+                      - {name: rating, from: IMDB Rating, type: double}
+                      - {name: city, from: studio.city, type: string}
+                    key: [title]
+                  flags:
+                    source: {format: csv, path: flags, options: {delimiter: ";"}}
+                    schema:
+                      - {name: id, type: int, required: true}
+                      - {name: active, type: boolean, true_values: ['yes', Y], false_values: ['no', N]}
+                      - {name: seen, type: timestamp, format: dd/MM/yyyy HH:mm, timezone: Europe/Paris}
+                    key: [id]
+                    quarantine: {max_rate: 0.5}
+                  strict:
+                    source: {format: csv, path: strict}
+                    schema: [{name: id, type: int, required: true}, {name: v, type: string}]
+                    key: [id]
+                  lenient:
+                    source: {format: csv, path: lenient}
+                    schema: [{name: id, type: int, required: true}, {name: v, type: string}]
+                    key: [id]
+                    quarantine: {max_rate: 1}
+                """.formatted(lake, landing));
+        spec = new PipelineSpecLoader(Map.of("MEDALLION_HOME", dir.resolve("home").toString()), dir.resolve("specs"))
+                .load(file, "local");
+
+        write("airports/2024-01-01/airports.csv", """
+                iata,airport,city,lat
+                JFK,John F Kennedy Intl,New York,40.639751
+                TOI,"Union County, Troy",Troy,31.860000
+                "ABC","An ""odd"" name",,1.5
+                """);
+        gzip("airports/2024-01-01/more.csv.gz", "city,iata,airport,lat\r\nBoston,BOS,General Edward Lawrence Logan Intl,42.364347\r\n");
+        write("stocks/dt=2024-01-01/prices.csv", "symbol,date,price\nMSFT,Jan 1 2000,39.81\nMSFT,Feb 29 2000,36.35\nIBM,Jan 1 2000,100.52\n"
+                + "IBM,Feb 30 2000,1\n");
+        write("movies/2023/a.json", """
+                [{"Title": "First Film", "US Gross": 146083, "IMDB Rating": 6, "studio": {"city": "Burbank"}},
+                 {"Title": "Second Film", "US Gross": null, "IMDB Rating": 7.5, "Genre": "Drama"}]
+                """);
+        write("movies/2024/deep/b.json", "[{\"Title\": \"Third Film\", \"US Gross\": 10, \"IMDB Rating\": 8.1}]\n");
+        write("movies/2024/broken.json", "[{\"Title\": \"Lost\"}, {\"Title\": \"Cut of");
+        write("movies/notes.txt", "not a match for the glob\n");
+        write("flags/2024-01-01/f.csv", "id;active;seen\n1;yes;31/01/2024 10:30\n2;N;01/07/2024 00:00\n3;maybe;\n");
+        write("strict/2024-01-01/s.csv", "id,v\nx,a\ny,b\n");
+        write("lenient/2024-01-01/l.csv", "id,v\nx,a\ny,b\n");
+    }
+
+    private void write(String relative, String text) throws IOException {
+        Path file = landing.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private void gzip(String relative, String text) throws IOException {
+        Path file = landing.resolve(relative);
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private int run(io.medallion.run.Job job, LocalDate day, String... tables) {
+        List<TableSpec> selected = tables.length == 0 ? List.copyOf(spec.tables().values())
+                : java.util.Arrays.stream(tables).map(t -> spec.tables().get(t)).toList();
+        return new JobRunner(spec).runIn(spark, job, selected, day);
+    }
+
+    private Dataset<Row> silver(String table) {
+        return spark.read().format("delta").load(lake + "/silver/" + table);
+    }
+
+    private Dataset<Row> bronze(String table) {
+        return spark.read().format("delta").load(lake + "/bronze/" + table);
+    }
+
+    @Test
+    void everyRowArrivesTypedFromEachSourceAndARefusedFileStopsNothingElse() throws IOException {
+        // The truncated JSON array refuses its file, whole: exit 1, and every other file is ingested.
+        assertThat(run(new BronzeIngestJob(), DAY1)).isEqualTo(ExitCode.FAILED);
+        assertThat(bronze("movies").where("_source_file LIKE '%broken.json'").count()).isZero();
+        assertThat(bronze("movies").count()).isEqualTo(3);
+        Row refusal = spark.read().format("delta").load(lake + "/ops/runs")
+                .where("job = 'bronze' AND table_name = 'movies' AND status <> 'running'").select("status", "message").first();
+        assertThat(refusal.getString(0)).isEqualTo("failed");
+        assertThat(refusal.getString(1)).contains("broken.json: not valid JSON at line 1");
+
+        int silverExit = run(new SilverJob(), DAY1, "airports", "stocks", "movies", "flags");
+        assertThat(silverExit).isEqualTo(ExitCode.OK);
+        assertThat(silver("airports").orderBy("iata").select("iata", "airport", "city", "lat").collectAsList()).extracting(Row::toString).containsExactly(
+                "[ABC,An \"odd\" name,null,1.500000]", "[BOS,General Edward Lawrence Logan Intl,Boston,42.364347]",
+                "[JFK,John F Kennedy Intl,New York,40.639751]", "[TOI,Union County, Troy,Troy,31.860000]");
+
+        List<Row> stocks = silver("stocks").orderBy("symbol", "day").select("symbol", "day", "price").collectAsList();
+        assertThat(stocks).extracting(Row::toString).containsExactly("[IBM,2000-01-01,100.52]",
+                "[MSFT,2000-01-01,39.81]", "[MSFT,2000-02-29,36.35]");
+        assertThat(bronze("stocks").where("_parse_error IS NOT NULL").select("_parse_error", "_batch_date")
+                .first().toString()).isEqualTo("[day: not a date in the format 'MMM d yyyy': 'Feb 30 2000',2024-01-01]");
+
+        // Flat layout: the batch date is the run's, and the glob reached the subfolders only for .json.
+        assertThat(silver("movies").orderBy("title").select("title", "us_gross", "rating", "city").collectAsList())
+                .extracting(Row::toString).containsExactly("[First Film,146083,6.0,Burbank]",
+                        "[Second Film,null,7.5,null]", "[Third Film,10,8.1,null]");
+        assertThat(bronze("movies").select("_batch_date").distinct().first().getDate(0)).isEqualTo(Date.valueOf(DAY1));
+        assertThat(bronze("movies").where("_rescued IS NOT NULL").select("_rescued").first().getString(0))
+                .isEqualTo("{\"Genre\":\"Drama\"}");
+
+        List<Row> flags = silver("flags").orderBy("id").select("id", "active", "seen").collectAsList();
+        assertThat(flags).hasSize(2);
+        assertThat(flags.get(0).getBoolean(1)).isTrue();
+        assertThat(flags.get(0).getTimestamp(2)).isEqualTo(Timestamp.from(Instant.parse("2024-01-31T09:30:00Z")));
+        assertThat(flags.get(1).getBoolean(1)).isFalse();
+        assertThat(flags.get(1).getTimestamp(2)).isEqualTo(Timestamp.from(Instant.parse("2024-06-30T22:00:00Z")));
+        assertThat(bronze("flags").where("id = '3'").select("_parse_error").first().getString(0))
+                .isEqualTo("active: not a boolean (yes, y or no, n): 'maybe'");
+
+        // Fixed upstream, the refused file is taken on the next run, on its own date, and nothing twice.
+        write("movies/2024/broken.json", "[{\"Title\": \"Lost\"}, {\"Title\": \"Found\"}]");
+        assertThat(run(new BronzeIngestJob(), DAY2, "movies")).isEqualTo(ExitCode.OK);
+        assertThat(bronze("movies").count()).isEqualTo(5);
+        assertThat(bronze("movies").where("_source_file LIKE '%broken.json'").select("_batch_date").distinct()
+                .first().getDate(0)).isEqualTo(Date.valueOf(DAY2));
+        assertThat(run(new BronzeIngestJob(), DAY2, "movies")).isEqualTo(ExitCode.OK);
+        assertThat(bronze("movies").count()).isEqualTo(5);
+    }
+
+    @Test
+    void aBatchWithNoValidRowIsCountedAndGatedOnItsFirstLoadAndLater() throws IOException {
+        assertThat(run(new BronzeIngestJob(), DAY1, "strict", "lenient")).isEqualTo(ExitCode.OK);
+        assertThat(run(new SilverJob(), DAY1, "strict")).isEqualTo(ExitCode.QUALITY_GATE);
+        assertThat(run(new SilverJob(), DAY1, "lenient")).isEqualTo(ExitCode.OK);
+        assertQuarantined("strict", 2);
+        assertQuarantined("lenient", 2);
+        assertThat(silver("lenient").count()).isZero();
+
+        write("strict/2024-01-02/s.csv", "id,v\nz,c\n");
+        write("lenient/2024-01-02/l.csv", "id,v\nz,c\n");
+        assertThat(run(new BronzeIngestJob(), DAY2, "strict", "lenient")).isEqualTo(ExitCode.OK);
+        assertThat(run(new SilverJob(), DAY2, "strict")).isEqualTo(ExitCode.QUALITY_GATE);
+        assertThat(run(new SilverJob(), DAY2, "lenient")).isEqualTo(ExitCode.OK);
+        assertQuarantined("strict", 3);
+        assertQuarantined("lenient", 3);
+    }
+
+    private void assertQuarantined(String table, long rows) {
+        assertThat(spark.read().format("delta").load(lake + "/silver/_quarantine_" + table).count()).isEqualTo(rows);
+        Row last = spark.read().format("delta").load(lake + "/ops/runs")
+                .where("job = 'silver' AND status <> 'running' AND table_name = '" + table + "'").orderBy(
+                        org.apache.spark.sql.functions.col("ended_at").desc())
+                .select("rows_read", "rows_quarantined").first();
+        assertThat(last.getLong(1)).isEqualTo(last.getLong(0)).isPositive();
+    }
+}
