@@ -24,7 +24,9 @@ class SpecKeysTest {
         for (String k : new String[] {"pipeline", "description", "spark", "privacy", "gold", "quality", "maintenance",
             "spark.conf", "privacy.pii_salt", table + "description", table + "key", table + "latest_by",
             table + "partition_by", table + "cdc", table + "rules", table + "quarantine", table + "source.options",
-            table + "schema[].description", rule + "description", rule + "column", rule + "min", rule + "max",
+            table + "schema[].description", table + "schema[].from", table + "schema[].format",
+            table + "schema[].timezone", table + "schema[].true_values", table + "schema[].false_values",
+            table + "source.options.null_value", table + "source.options.comment", rule + "description", rule + "column", rule + "min", rule + "max",
             rule + "values", rule + "regex", rule + "predicate", rule + "table", rule + "to", rule + "range",
             rule + "allowed", rule + "pattern", rule + "references", constraint + "name", constraint + "description",
             constraint + "column", constraint + "min", constraint + "max", constraint + "values", constraint + "regex",
@@ -45,6 +47,12 @@ class SpecKeysTest {
         DEFAULTS.put(table + "source.glob", "*");
         DEFAULTS.put(table + "source.options.delimiter", "|");
         DEFAULTS.put(table + "source.options.trailing_delimiter", "true");
+        DEFAULTS.put(table + "source.layout", "date_folders");
+        DEFAULTS.put(table + "source.partition_key", "batch_date");
+        DEFAULTS.put(table + "source.options.header", "true");
+        DEFAULTS.put(table + "source.options.quote", "\"");
+        DEFAULTS.put(table + "source.options.escape", "\"");
+        DEFAULTS.put(table + "source.options.encoding", "UTF-8");
         DEFAULTS.put(table + "schema[].required", "false");
         DEFAULTS.put(table + "schema[].standardize", "none");
         DEFAULTS.put(table + "schema[].pii", "none");
@@ -106,7 +114,8 @@ class SpecKeysTest {
 
     @Test
     void aSectionAcceptsExactlyItsCataloguedKeys() {
-        assertThat(SpecKeys.in(SpecKeys.SOURCE)).containsExactly("format", "path", "glob", "options");
+        assertThat(SpecKeys.in(SpecKeys.SOURCE)).containsExactly("format", "path", "glob", "layout", "partition_key",
+                "options");
         assertThat(SpecKeys.in(SpecKeys.ROOT)).contains("storage", "tables", "maintenance");
         assertThatThrownBy(() -> SpecKeys.key(SpecKeys.CONSTRAINT, "min_frac"))
                 .isInstanceOf(IllegalStateException.class);
