@@ -354,7 +354,7 @@ public final class PipelineSpecLoader {
             case DELIMITED -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.TRAILING_DELIMITER.name()};
             case CSV -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.HEADER.name(), SpecKeys.QUOTE.name(),
                 SpecKeys.ESCAPE.name(), SpecKeys.NULL_VALUE.name(), SpecKeys.COMMENT.name(), SpecKeys.ENCODING.name()};
-            case JSONL, JSON -> new String[0];
+            case JSONL, JSON, PARQUET, AVRO, ORC -> new String[0];
         };
     }
 

@@ -11,10 +11,19 @@ public enum SourceFormat {
     /** One JSON object per line. */
     JSONL,
     /** JSON documents: one array of objects per file, or one object per line (detected per file). */
-    JSON;
+    JSON,
+    /** Typed files, read with Spark's own readers: types are checked against the schema, never cast silently. */
+    PARQUET,
+    AVRO,
+    ORC;
 
     public String specName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the files carry their own types (Parquet, Avro, ORC) rather than text. */
+    public boolean isTyped() {
+        return this == PARQUET || this == AVRO || this == ORC;
     }
 
     /** Whether the records are JSON objects, whose undeclared fields bronze keeps in {@code _rescued}. */

@@ -74,7 +74,8 @@ public final class SpecKeys {
     static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold"));
 
     static final SpecKey<SourceFormat> FORMAT = add(enumKey(SOURCE, "format", SourceFormat.class, null,
-            "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines)"));
+            "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines), parquet, "
+                    + "avro, orc"));
     static final SpecKey<String> SOURCE_PATH = add(SpecKey.of(SOURCE, "path", "path", null,
             "the folder under the landing root that holds the table's files", SpecNode::asText));
     static final SpecKey<String> GLOB = add(text(SOURCE, "glob", "*",

@@ -375,7 +375,7 @@ class PipelineSpecLoaderTest {
                 Arguments.of("missing lake root", VALID.replace("  lake_root: ${LAKE:-lake}\n", ""),
                         "storage.lake_root", "required key is missing"),
                 Arguments.of("unknown format", VALID.replace("format: delimited", "format: xml"),
-                        "tables.orders.source.format", "'xml' is not one of: delimited, csv, jsonl, json"),
+                        "tables.orders.source.format", "'xml' is not one of: delimited, csv, jsonl, json, parquet, avro, orc"),
                 Arguments.of("unknown type", VALID.replace("type: date", "type: datetime"),
                         "tables.orders.schema[2].type", "unknown type 'datetime'"),
                 Arguments.of("bad decimal", VALID.replace("decimal(12,2)", "decimal(50,2)"),

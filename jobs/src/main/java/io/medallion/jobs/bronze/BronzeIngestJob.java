@@ -126,6 +126,9 @@ public final class BronzeIngestJob implements Job {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SourceReader reader = SourceReader.of(table);
         Map<String, FileDigest> digests = digest(jsc, fresh, reader, hadoop);
+        if (table.source().format().isTyped()) {
+            digests.replaceAll((path, d) -> d.withCount(TypedFiles.check(spark, table, path)));
+        }
         List<String> rejected = new ArrayList<>();
         digests.values().stream().filter(d -> d.count().rejected() != null)
                 .forEach(d -> rejected.add(d.path() + ": " + d.count().rejected()));
@@ -145,12 +148,18 @@ public final class BronzeIngestJob implements Job {
         Timestamp ingestedAt = Timestamp.from(context.startedAt());
         String runId = context.runId();
         boolean rescued = BronzeSchema.hasRescued(table);
-        JavaRDD<Row> rows = jsc.parallelize(fresh, fresh.size())
-                .flatMap(f -> new FileRows(f, reader, rescued, runId, ingestedAt, hadoop.get()));
+        Dataset<Row> rows;
+        if (table.source().format().isTyped()) {
+            rows = TypedFiles.rows(spark, table, fresh, runId, ingestedAt);
+        } else {
+            JavaRDD<Row> text = jsc.parallelize(fresh, fresh.size())
+                    .flatMap(f -> new FileRows(f, reader, rescued, runId, ingestedAt, hadoop.get()));
+            rows = spark.createDataFrame(text, BronzeSchema.of(table));
+        }
         // Created first so the table gets the spec's Delta properties; appends then add to it.
         DeltaTables.createIfMissing(spark, bronzePath, spark.createDataFrame(List.of(), BronzeSchema.of(table)),
                 List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(bronze).tableProperties());
-        spark.createDataFrame(rows, BronzeSchema.of(table)).write().format("delta").mode("append")
+        rows.write().format("delta").mode("append")
                 .partitionBy(BronzeColumns.BATCH_DATE)
                 .option("mergeSchema", "true")
                 .option("userMetadata", COMMIT_TAG + runId)

@@ -9,8 +9,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The layout of a bronze table. Data columns hold the text as it arrived (types are checked
- * here but applied in silver); a change feed keeps its envelope (op, sequence) and its
+ * The layout of a bronze table. Data columns of text formats hold the text as it arrived (types
+ * are checked here but applied in silver), those of typed files their declared types; a change feed keeps its envelope (op, sequence) and its
  * before/after images as JSON text, so no field is ever dropped.
  */
 public final class BronzeSchema {
@@ -27,13 +27,21 @@ public final class BronzeSchema {
 
     /** Whether the table keeps the fields its spec does not declare in {@code _rescued}: JSON keys, CSV header columns. */
     public static boolean hasRescued(TableSpec table) {
-        return table.source().format().isJson() || table.source().format() == SourceFormat.CSV;
+        SourceFormat format = table.source().format();
+        return format.isJson() || format.isTyped() || format == SourceFormat.CSV;
     }
 
     public static StructType of(TableSpec table) {
         StructType schema = new StructType();
-        for (String c : dataColumns(table)) {
-            schema = schema.add(c, DataTypes.StringType, true);
+        if (table.source().format().isTyped()) {
+            // Typed files keep their (declared, safely widened) types: there is no text to keep.
+            for (io.medallion.config.ColumnSpec c : table.schema()) {
+                schema = schema.add(c.name(), c.type().sparkType(), true);
+            }
+        } else {
+            for (String c : dataColumns(table)) {
+                schema = schema.add(c, DataTypes.StringType, true);
+            }
         }
         schema = schema
                 .add(BronzeColumns.INGEST_RUN_ID, DataTypes.StringType, false)

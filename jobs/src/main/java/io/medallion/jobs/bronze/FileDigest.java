@@ -23,13 +23,20 @@ public record FileDigest(String path, String sha256, RecordCount count) implemen
         return count.records();
     }
 
+    /** The same file with the count of a reader that needs Spark (typed files). */
+    FileDigest withCount(RecordCount counted) {
+        return new FileDigest(path, sha256, counted);
+    }
+
+    /** @param reader the counting pass; null to hash only, for typed files that Spark counts */
     static FileDigest of(String path, SourceReader reader, Configuration hadoop) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             RecordCount count;
             try (DigestInputStream stored = new DigestInputStream(LandingStreams.stored(path, hadoop), sha)) {
                 try {
-                    count = reader.count(LandingStreams.content(unclosable(stored), path, hadoop), path);
+                    count = reader == null ? null
+                            : reader.count(LandingStreams.content(unclosable(stored), path, hadoop), path);
                 } catch (IOException e) {
                     // A corrupt compressed stream, for one: the file is refused, the others go on.
                     count = RecordCount.rejected("cannot be read: " + e.getMessage());

@@ -56,8 +56,11 @@ public final class Cleaning {
     /** Replaces each declared column's text with its cleaned, typed value; other columns pass through. */
     public static Dataset<Row> typed(Dataset<Row> text, TableSpec table) {
         List<Column> columns = new ArrayList<>();
-        for (String name : text.columns()) {
-            columns.add(table.column(name).map(Cleaning::clean).orElse(col(name)));
+        for (org.apache.spark.sql.types.StructField field : text.schema().fields()) {
+            String name = field.name();
+            // Typed files arrive in bronze with their declared types: only text needs parsing.
+            boolean typed = !field.dataType().equals(DataTypes.StringType);
+            columns.add(table.column(name).map(c -> typed ? col(name) : clean(c)).orElse(col(name)));
         }
         return text.select(columns.toArray(new Column[0]));
     }

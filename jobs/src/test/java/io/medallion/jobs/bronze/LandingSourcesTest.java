@@ -97,6 +97,22 @@ class LandingSourcesTest {
                     source: {format: csv, path: strict}
                     schema: [{name: id, type: int, required: true}, {name: v, type: string}]
                     key: [id]
+                  pq:
+                    source: {format: parquet, path: pq}
+                    schema:
+                      - {name: id, type: bigint, required: true}
+                      - {name: amount, type: "decimal(12,2)"}
+                      - {name: score, type: double}
+                      - {name: label, from: Label Text, type: string}
+                    key: [id]
+                  orcs:
+                    source: {format: orc, path: orcs}
+                    schema: [{name: id, type: bigint, required: true}, {name: score, type: double}]
+                    key: [id]
+                  avros:
+                    source: {format: avro, path: avros}
+                    schema: [{name: id, type: bigint, required: true}, {name: score, type: double}]
+                    key: [id]
                   lenient:
                     source: {format: csv, path: lenient}
                     schema: [{name: id, type: int, required: true}, {name: v, type: string}]
@@ -125,6 +141,49 @@ class LandingSourcesTest {
         write("flags/2024-01-01/f.csv", "id;active;seen\n1;yes;31/01/2024 10:30\n2;N;01/07/2024 00:00\n3;maybe;\n");
         write("strict/2024-01-01/s.csv", "id,v\nx,a\ny,b\n");
         write("lenient/2024-01-01/l.csv", "id,v\nx,a\ny,b\n");
+    }
+
+    /** One typed file at {@code relative}, written by Spark from {@code sql}. */
+    private void typedFile(String format, String relative, String sql) throws IOException {
+        Path out = dir.resolve("spark-out-" + relative.replace('/', '-'));
+        spark.sql(sql).coalesce(1).write().format(format).save(out.toString());
+        Path part;
+        try (var files = Files.list(out)) {
+            part = files.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        }
+        Path target = landing.resolve(relative);
+        Files.createDirectories(target.getParent());
+        Files.copy(part, target);
+    }
+
+    @Test
+    void typedFilesKeepTheirTypesWidenSafelyAndAreRefusedWholeOtherwise() throws IOException {
+        String good = "SELECT CAST(id AS INT) AS id, CAST(id * 1.25 AS DECIMAL(10,2)) AS amount, CAST(id AS FLOAT) AS score,"
+                + " concat('row ', id) AS `Label Text`, 'extra' AS note FROM range(1, 6)";
+        typedFile("parquet", "pq/2024-01-01/good.parquet", good);
+        typedFile("parquet", "pq/2024-01-01/wrong.parquet", "SELECT id, CAST(id AS STRING) AS amount FROM range(10, 12)");
+        typedFile("parquet", "pq/2024-01-01/cut.parquet", good.replace("range(1, 6)", "range(20, 30)"));
+        Path cut = landing.resolve("pq/2024-01-01/cut.parquet");
+        byte[] bytes = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        typedFile("orc", "orcs/2024-01-01/a.orc", "SELECT id, CAST(id AS FLOAT) AS score FROM range(1, 4)");
+        typedFile("avro", "avros/2024-01-01/a.avro", "SELECT id, CAST(id AS FLOAT) AS score FROM range(1, 4)");
+
+        assertThat(run(new BronzeIngestJob(), DAY1, "pq", "orcs", "avros")).isEqualTo(ExitCode.FAILED);
+        Row refusal = spark.read().format("delta").load(lake + "/ops/runs")
+                .where("job = 'bronze' AND table_name = 'pq' AND status <> 'running'").select("message").first();
+        assertThat(refusal.getString(0)).contains("wrong.parquet: column amount is string, declared decimal(12,2)")
+                .contains("cut.parquet: cannot be read as parquet");
+        assertThat(bronze("pq").count()).isEqualTo(5);
+        assertThat(bronze("pq").schema().apply("amount").dataType().simpleString()).isEqualTo("decimal(12,2)");
+        assertThat(bronze("pq").orderBy("_source_line").select("_source_line", "id", "_rescued").first().toString())
+                .isEqualTo("[1,1,{\"note\":\"extra\"}]");
+
+        assertThat(run(new SilverJob(), DAY1, "pq", "orcs", "avros")).isEqualTo(ExitCode.OK);
+        assertThat(silver("pq").orderBy("id").select("id", "amount", "score", "label").collectAsList())
+                .extracting(Row::toString).startsWith("[1,1.25,1.0,row 1]", "[2,2.50,2.0,row 2]").hasSize(5);
+        assertThat(silver("orcs").count()).isEqualTo(3);
+        assertThat(silver("avros").selectExpr("sum(score)").first().getDouble(0)).isEqualTo(6.0);
     }
 
     private void write(String relative, String text) throws IOException {
