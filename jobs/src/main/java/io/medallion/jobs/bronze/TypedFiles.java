@@ -7,7 +7,6 @@ import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.source.RecordCount;
 import io.medallion.lake.BronzeColumns;
-import io.medallion.run.JobRunner;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -90,8 +89,19 @@ final class TypedFiles {
         } catch (Exception e) { // SparkException is checked in Java's terms, but Scala declares nothing
             // A truncated or corrupt file: Spark cannot read its footer or its pages.
             return RecordCount.rejected("cannot be read as " + table.source().format().specName() + ": "
-                    + JobRunner.rootMessage(e).lines().findFirst().orElse(""));
+                    + deepestMessage(e));
         }
+    }
+
+    /** The innermost cause's message: Spark wraps a reader's own words in several layers of job failure. */
+    private static String deepestMessage(Throwable e) {
+        String message = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage().lines().findFirst().orElse(message);
+            }
+        }
+        return message;
     }
 
     static boolean widensTo(DataType found, DataType declared) {

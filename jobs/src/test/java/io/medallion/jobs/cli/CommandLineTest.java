@@ -62,6 +62,21 @@ class CommandLineTest {
     }
 
     @Test
+    void inferPrintsASpecOrNamesTheProblemAndStartsNoSpark() throws Exception {
+        java.nio.file.Path folder = dir.resolve("infer/airports");
+        java.nio.file.Files.createDirectories(folder);
+        java.nio.file.Files.writeString(folder.resolve("a.csv"), "iata,name\nJFK,\"Kennedy, NY\"\nLGA,LaGuardia\n");
+        assertThat(run("infer", "--path", folder.toString())).isZero();
+        assertThat(out.toString()).contains("airports:", "{format: csv, path: airports, layout: flat, glob: \"*.csv\"}",
+                "{name: iata, type: string, required: true}", "key: [iata]");
+        assertThat(run("infer", "--path", dir.resolve("nowhere").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("nowhere: no such file or folder");
+        assertThat(run("infer", "--path", folder.toString(), "--format", "xml")).isEqualTo(2);
+        assertThat(err.toString()).contains("--format takes csv or json");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void usageErrorsExitTwoWithoutStartingSpark() {
         assertThat(run()).isEqualTo(2);
         assertThat(run("bronze", "--no-such-option")).isEqualTo(2);
