@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {DemoCommand.class, GenerateCommand.class, BronzeCommand.class, SilverCommand.class,
             GoldCommand.class, QualityCommand.class, MaintainCommand.class, PipelineCommand.class, SqlCommand.class, ConfigCommand.class,
-            InferCommand.class},
+            InferCommand.class, BareSparkCommand.class},
         footer = {"", "Run 'medallion <command> --help' for a command's options."})
 public final class MedallionCommand implements Runnable {
     @Spec
