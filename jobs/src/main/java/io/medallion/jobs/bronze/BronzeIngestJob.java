@@ -195,8 +195,10 @@ public final class BronzeIngestJob implements Job {
 
     /**
      * Proves the append holds every record of every file, once: per file, as many rows as the
-     * counting pass found records, each at its own position, none beyond the last. A lost record
-     * would need a duplicate to keep the count, and a duplicate shares its position.
+     * counting pass found records, none before the first position or beyond the last, and their
+     * positions summing to what the counting pass summed. A lost record would need a doubled one
+     * to keep the count, at exactly the lost one's position to keep the sum. (An exact distinct
+     * count would cost a second aggregation over every row.)
      */
     private static Appended proveComplete(TableSpec table, Dataset<Row> appended, List<LandingFile> files,
                                           Map<String, FileDigest> digests, String runId, Timestamp ingestedAt) {
@@ -205,7 +207,7 @@ public final class BronzeIngestJob implements Job {
         for (Row r : appended.withColumn("_data_file", functions.input_file_name()).groupBy(BronzeColumns.SOURCE_FILE)
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col(BronzeColumns.PARSE_ERROR)),
                         functions.min(BronzeColumns.SOURCE_LINE), functions.max(BronzeColumns.SOURCE_LINE),
-                        functions.countDistinct(functions.col(BronzeColumns.SOURCE_LINE)),
+                        functions.sum(BronzeColumns.SOURCE_LINE),
                         functions.collect_set(functions.col("_data_file")))
                 .collectAsList()) {
             perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)});
@@ -219,12 +221,13 @@ public final class BronzeIngestJob implements Job {
         for (LandingFile f : files) {
             FileDigest d = digests.get(f.path());
             long[] counts = perFile.getOrDefault(f.path(), new long[] {0, 0, 0, 0, 0});
-            boolean complete = counts[0] == d.records() && counts[4] == d.records()
+            boolean complete = counts[0] == d.records() && counts[4] == d.count().positionSum()
                     && (d.records() == 0 || counts[2] >= 1 && counts[3] <= d.count().lastPosition());
             if (!complete) {
-                throw new IllegalStateException(table.name() + ": bronze received " + counts[0] + " rows ("
-                        + counts[4] + " distinct positions, " + counts[2] + ".." + counts[3] + ") of " + f.path()
+                throw new IllegalStateException(table.name() + ": bronze received " + counts[0] + " rows (positions "
+                        + counts[2] + ".." + counts[3] + ", summing to " + counts[4] + ") of " + f.path()
                         + ", which has " + d.records() + " records up to position " + d.count().lastPosition()
+                        + " summing to " + d.count().positionSum()
                         + "; nothing recorded, the next run rolls this append back and retries");
             }
             lines += d.records();

@@ -85,7 +85,7 @@ final class TypedFiles {
                 return RecordCount.rejected(String.join("; ", problems));
             }
             long records = file.count();
-            return new RecordCount(records, records, 0, null);
+            return RecordCount.numbered(records);
         } catch (Exception e) { // SparkException is checked in Java's terms, but Scala declares nothing
             // A truncated or corrupt file: Spark cannot read its footer or its pages.
             return RecordCount.rejected("cannot be read as " + table.source().format().specName() + ": "

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,11 +20,12 @@ import picocli.CommandLine.Spec;
 /** {@code medallion infer}: a pipeline spec for a folder of CSV or JSON files, from a sample of them. */
 @Command(name = "infer", mixinStandardHelpOptions = true,
         description = {
-            "Read a sample of a folder's CSV or JSON files and print a pipeline spec for them, ready to",
-            "run: the folder layout (date folders, hive folders or flat), the columns with valid names and",
+            "Read a sample of a folder's CSV, JSON, Parquet, Avro or ORC files and print a pipeline spec",
+            "for them, ready to run: the folder layout (date folders, hive folders or flat), the columns with valid names and",
             "from: where renamed, the narrowest type that fits every sampled value (dates and timestamps",
             "with the pattern they are written in), required where the sample has no null, and a key: the",
-            "smallest set of complete columns that is unique in the sample. Starts no Spark. Example:",
+            "smallest set of complete columns that is unique in the sample. Starts no Spark for CSV and JSON",
+            "(typed files carry their types, and Spark reads them). Example:",
             "  medallion infer --path landing/airports > conf/pipelines/airports.yaml"
         })
 final class InferCommand implements Callable<Integer> {
@@ -31,7 +33,7 @@ final class InferCommand implements Callable<Integer> {
             description = "The table's landing folder (every file under it), or one file.")
     String path;
 
-    @Option(names = "--format", paramLabel = "csv|json",
+    @Option(names = "--format", paramLabel = "csv|json|parquet|avro|orc",
             description = "The files' format (default: told by their extension).")
     String format;
 
@@ -59,17 +61,24 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (format != null && !format.equals("csv") && !format.equals("json")) {
-            command.commandLine().getErr().println("medallion infer: --format takes csv or json, not '" + format + "'");
+        if (format != null && !java.util.List.of("csv", "json", "parquet", "avro", "orc").contains(format)) {
+            command.commandLine().getErr().println("medallion infer: --format takes csv, json, parquet, avro or orc, not '"
+                    + format + "'");
             return ExitCode.USAGE;
         }
         String spec;
+        SparkSpec local = new SparkSpec(SparkProfile.LOCAL, Map.of());
+        SparkSession[] started = new SparkSession[1];
         try {
-            spec = new SpecInference(SparkSessions.hadoopConfiguration(new SparkSpec(SparkProfile.LOCAL, Map.of()),
-                    sparkConf), files, records).infer(path, format, delimiter);
+            spec = new SpecInference(SparkSessions.hadoopConfiguration(local, sparkConf), files, records)
+                    .infer(path, format, delimiter, () -> started[0] = SparkSessions.create(local, "infer", sparkConf));
         } catch (IllegalArgumentException e) {
             command.commandLine().getErr().println("medallion infer: " + e.getMessage());
             return ExitCode.USAGE;
+        } finally {
+            if (started[0] != null) {
+                started[0].stop();
+            }
         }
         if (output != null) {
             Files.writeString(output, spec);

@@ -187,6 +187,32 @@ class LandingSourcesTest {
         assertThat(silver("avros").selectExpr("sum(score)").first().getDouble(0)).isEqualTo(6.0);
     }
 
+    /** {@code infer} on the airports (CSV, one file gzipped) and a nested Parquet folder: after bronze and silver, every row. */
+    @Test
+    void anInferredSpecTakesEveryRow() throws IOException {
+        typedFile("parquet", "items/2024-01-01/items.parquet", "SELECT id, named_struct('city', concat('c', id)) AS addr,"
+                + " CAST(id AS DECIMAL(6,1)) AS `Unit Price` FROM range(7)");
+        String lake2 = dir.resolve("lake-inferred").toString();
+        for (String table : List.of("airports", "items")) {
+            String yaml = new io.medallion.jobs.bronze.source.SpecInference(new org.apache.hadoop.conf.Configuration(), 5,
+                    10_000).infer(landing.resolve(table).toString(), null, null, () -> spark);
+            Path file = dir.resolve("inferred/" + table + ".yaml");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, yaml);
+            PipelineSpec inferred = new PipelineSpecLoader(Map.of("MEDALLION_LAKE_ROOT", lake2,
+                    "MEDALLION_HOME", dir.resolve("home").toString()), dir).load(file, "local");
+            List<TableSpec> tables = List.copyOf(inferred.tables().values());
+            assertThat(new JobRunner(inferred).runIn(spark, new BronzeIngestJob(), tables, DAY1)).isEqualTo(ExitCode.OK);
+            assertThat(new JobRunner(inferred).runIn(spark, new SilverJob(), tables, DAY1)).isEqualTo(ExitCode.OK);
+        }
+        Dataset<Row> airports = spark.read().format("delta").load(lake2 + "/silver/airports");
+        assertThat(airports.count()).isEqualTo(4);
+        assertThat(airports.where("iata = 'TOI'").select("airport").first().getString(0)).isEqualTo("Union County, Troy");
+        Dataset<Row> items = spark.read().format("delta").load(lake2 + "/silver/items");
+        assertThat(items.count()).isEqualTo(7);
+        assertThat(items.where("id = 3").select("addr_city", "unit_price").first().toString()).isEqualTo("[c3,3.0]");
+    }
+
     private void write(String relative, String text) throws IOException {
         Path file = landing.resolve(relative);
         Files.createDirectories(file.getParent());

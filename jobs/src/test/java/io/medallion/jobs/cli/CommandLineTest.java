@@ -72,7 +72,7 @@ class CommandLineTest {
         assertThat(run("infer", "--path", dir.resolve("nowhere").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("nowhere: no such file or folder");
         assertThat(run("infer", "--path", folder.toString(), "--format", "xml")).isEqualTo(2);
-        assertThat(err.toString()).contains("--format takes csv or json");
+        assertThat(err.toString()).contains("--format takes csv, json, parquet, avro or orc");
         assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
     }
 

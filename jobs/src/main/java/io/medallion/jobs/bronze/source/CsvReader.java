@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -117,12 +116,14 @@ final class CsvReader implements SourceReader {
         }
         long records = 0;
         long last = 0;
+        long sum = 0;
         CsvRecordSplitter.Raw raw;
         while ((raw = splitter.next()) != null) {
             records++;
             last = raw.line();
+            sum += raw.line();
         }
-        return new RecordCount(records, last, splitter.skipped(), null);
+        return new RecordCount(records, last, sum, splitter.skipped(), null);
     }
 
     @Override
@@ -133,34 +134,19 @@ final class CsvReader implements SourceReader {
             throw new IllegalStateException(file + ": " + reason);
         }
         Layout layout = (Layout) found;
-        return new Iterator<>() {
-            private CsvRecordSplitter.Raw next = read();
-
-            private CsvRecordSplitter.Raw read() {
+        return new Lookahead<>() {
+            @Override
+            SourceRecord read() {
                 try {
                     CsvRecordSplitter.Raw raw = layout == null ? null : splitter.next();
                     if (raw == null) {
                         in.close();
+                        return null;
                     }
-                    return raw;
+                    return record(raw, layout);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
                 }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public SourceRecord next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                CsvRecordSplitter.Raw raw = next;
-                next = read();
-                return record(raw, layout);
             }
         };
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * Format json: a file is one JSON array of records, or one record per line, told apart by its
@@ -76,7 +75,7 @@ final class JsonDocumentReader implements SourceReader {
             if (json.nextToken() != null) {
                 return RecordCount.rejected("more content after the JSON array ends, at " + where(json.currentLocation()));
             }
-            return new RecordCount(records, records, 0, null);
+            return RecordCount.numbered(records);
         } catch (JsonProcessingException e) {
             return RecordCount.rejected("not valid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage()
                     + " (truncated?)");
@@ -95,36 +94,18 @@ final class JsonDocumentReader implements SourceReader {
         }
         JsonParser json = mapper().getFactory().createParser(buffered);
         json.nextToken();
-        return new Iterator<>() {
+        return new Lookahead<>() {
             private long index;
-            private JsonToken next = advance();
 
-            private JsonToken advance() {
+            @Override
+            SourceRecord read() {
                 try {
                     JsonToken token = json.nextToken();
                     if (token == JsonToken.END_ARRAY || token == null) {
                         json.close();
                         return null;
                     }
-                    return token;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public SourceRecord next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                try {
                     JsonNode node = mapper().readTree(json);
-                    next = advance();
                     LineParser.Parsed p = parser.object(node);
                     return new SourceRecord(++index, p.values(), p.error() == null ? null : node.toString(), p.error(),
                             p.rescued());

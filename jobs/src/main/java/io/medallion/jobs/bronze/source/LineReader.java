@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * One record per line (formats delimited and jsonl): every line is a record, numbered from 1; a
@@ -33,46 +32,31 @@ final class LineReader implements SourceReader {
                 lines++;
             }
         }
-        return new RecordCount(lines, lines, 0, null);
+        return RecordCount.numbered(lines);
     }
 
     @Override
     public Iterator<SourceRecord> records(InputStream in, String file) {
-        return records(reader(in), parser, 0);
-    }
+        BufferedReader reader = reader(in);
+        return new Lookahead<>() {
+            private long line;
 
-    /** The records of the lines still in {@code reader}, the first numbered {@code after + 1}. */
-    static Iterator<SourceRecord> records(BufferedReader reader, LineParser parser, long after) {
-        return new Iterator<>() {
-            private long line = after;
-            private String next = read();
-
-            private String read() {
+            @Override
+            SourceRecord read() {
                 try {
                     String text = reader.readLine();
                     if (text == null) {
                         reader.close();
+                        return null;
                     }
-                    return text;
+                    if (line == 0 && text.startsWith("\uFEFF")) {
+                        text = text.substring(1);
+                    }
+                    LineParser.Parsed p = parser.parse(text);
+                    return new SourceRecord(++line, p.values(), p.error() == null ? null : text, p.error(), p.rescued());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public SourceRecord next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                String text = line == 0 && next.startsWith("\uFEFF") ? next.substring(1) : next;
-                next = read();
-                LineParser.Parsed p = parser.parse(text);
-                return new SourceRecord(++line, p.values(), p.error() == null ? null : text, p.error(), p.rescued());
             }
         };
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.HashSet;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -28,9 +29,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code medallion infer}: reads a sample of a folder's CSV or JSON files, without Spark, and
+ * {@code medallion infer}: reads a sample of a folder's CSV or JSON files, without Spark (Parquet,
+ * Avro and ORC with it: they declare their types, and only Spark reads them here), and
  * writes a pipeline spec for them that loads as it is: the folder layout, the columns (names
  * made valid, {@code from:} where renamed), the narrowest type that fits every sampled value
  * ({@link ColumnGuess}), {@code required} where the sample has no null, a key (the smallest set
@@ -39,6 +50,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 public final class SpecInference {
     private static final List<String> CSV_EXTENSIONS = List.of(".csv", ".tsv", ".txt");
     private static final List<String> JSON_EXTENSIONS = List.of(".json", ".jsonl", ".ndjson");
+    private static final List<String> TYPED = List.of("parquet", "avro", "orc");
 
     private final Configuration hadoop;
     private final int maxFiles;
@@ -50,10 +62,18 @@ public final class SpecInference {
         this.maxRecords = maxRecords;
     }
 
-    /** What the sample showed: source field names in order, and each record's values by field. */
-    private record Sample(List<String> fields, Map<String, ColumnGuess> guesses, List<Map<String, String>> rows) {
+    /**
+     * What the sample showed: source field names in order, each record's values by field, and
+     * for typed files the types the files declare.
+     */
+    private record Sample(List<String> fields, Map<String, ColumnGuess> guesses, List<Map<String, String>> rows,
+                          Map<String, String> declared, List<String> leftOut) {
         Sample() {
-            this(new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>());
+            this(new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>());
+        }
+
+        String type(String field) {
+            return declared.containsKey(field) ? declared.get(field) : guesses.get(field).guess().type();
         }
 
         void add(Map<String, String> row, Map<String, String> kinds) {
@@ -73,10 +93,12 @@ public final class SpecInference {
     /**
      * The spec, as YAML.
      *
-     * @param format csv or json; null to tell by the files' extension
+     * @param format csv, json, parquet, avro or orc; null to tell by the files' extension
      * @param delimiter the CSV delimiter; null to tell from the header
+     * @param spark a session, asked for only when the files are typed (Spark reads those)
      */
-    public String infer(String location, String format, Character delimiter) throws IOException {
+    public String infer(String location, String format, Character delimiter, Supplier<SparkSession> spark)
+            throws IOException {
         Path root = new Path(location);
         FileSystem fs = root.getFileSystem(hadoop);
         if (!fs.exists(root)) {
@@ -98,12 +120,16 @@ public final class SpecInference {
             files.sort(null);
         }
         String kind = format != null ? format.toLowerCase(Locale.ROOT) : formatOf(files);
-        List<Path> data = files.stream().filter(p -> format != null || kindOf(p.getName()) != null).toList();
+        List<Path> data = files.stream().filter(p -> format != null || kind.equals(kindOf(p.getName()))).toList();
         if (data.isEmpty()) {
             throw new IllegalArgumentException(location + ": no " + kind + " files found");
         }
         Sample sample = new Sample();
         char sep = ',';
+        if (TYPED.contains(kind)) {
+            readTyped(spark.get(), kind, data.subList(0, Math.min(maxFiles, data.size())), sample);
+            return yaml(tableDir, root, single, data, kind, sep, sample);
+        }
         for (Path file : data.subList(0, Math.min(maxFiles, data.size()))) {
             try (InputStream in = open(fs, file)) {
                 if (kind.equals("csv")) {
@@ -137,6 +163,11 @@ public final class SpecInference {
         if (CSV_EXTENSIONS.stream().anyMatch(plain::endsWith)) {
             return "csv";
         }
+        for (String typed : TYPED) {
+            if (plain.endsWith("." + typed)) {
+                return typed;
+            }
+        }
         return JSON_EXTENSIONS.stream().anyMatch(plain::endsWith) ? "json" : null;
     }
 
@@ -147,7 +178,8 @@ public final class SpecInference {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("no file ends in " + CSV_EXTENSIONS + " or " + JSON_EXTENSIONS
+        throw new IllegalArgumentException("no file ends in " + CSV_EXTENSIONS + ", " + JSON_EXTENSIONS + " or "
+                + TYPED.stream().map(t -> "." + t).toList()
                 + " (optionally compressed); say which with --format csv|json");
     }
 
@@ -241,6 +273,66 @@ public final class SpecInference {
         }
     }
 
+    /**
+     * Typed files carry their types: the sample says only which columns have nulls and what is
+     * unique. Nested structs become dotted {@code from:} paths; lists, maps and binary have no
+     * column type here and are left out, with a comment.
+     */
+    private void readTyped(SparkSession spark, String kind, List<Path> files, Sample sample) {
+        Dataset<Row> rows = spark.read().format(kind).load(files.stream().map(Path::toString).toArray(String[]::new));
+        List<String> fields = new ArrayList<>();
+        List<org.apache.spark.sql.Column> columns = new ArrayList<>();
+        flattenSchema("", rows.schema(), fields, columns, sample);
+        Dataset<Row> flat = rows.select(columns.toArray(new org.apache.spark.sql.Column[0]));
+        for (Row r : flat.limit(maxRecords * Math.max(1, files.size())).collectAsList()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < fields.size(); i++) {
+                row.put(fields.get(i), r.isNullAt(i) ? null : String.valueOf(r.get(i)));
+            }
+            sample.add(row, null);
+        }
+    }
+
+    private static void flattenSchema(String prefix, StructType schema, List<String> fields,
+                                      List<org.apache.spark.sql.Column> columns, Sample sample) {
+        for (StructField f : schema.fields()) {
+            String name = prefix + f.name();
+            if (f.dataType() instanceof StructType nested && !f.name().contains(".")) {
+                flattenSchema(name + ".", nested, fields, columns, sample);
+                continue;
+            }
+            String type = specType(f.dataType());
+            if (type == null) {
+                sample.leftOut().add(name + " (" + f.dataType().simpleString() + ")");
+                continue;
+            }
+            fields.add(name);
+            sample.declared().put(name, type);
+            columns.add(prefix.isEmpty() ? functions.col("`" + name + "`") : functions.col(name));
+        }
+    }
+
+    /** The spec's name for a file's type; null for one the spec has no column type for. */
+    private static String specType(DataType type) {
+        if (type instanceof DecimalType d) {
+            return "decimal(" + d.precision() + "," + d.scale() + ")";
+        }
+        if (type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.IntegerType)) {
+            return "int";
+        }
+        if (type.equals(DataTypes.LongType)) {
+            return "bigint";
+        }
+        if (type.equals(DataTypes.FloatType) || type.equals(DataTypes.DoubleType)) {
+            return "double";
+        }
+        if (type.equals(DataTypes.StringType) || type.equals(DataTypes.BooleanType) || type.equals(DataTypes.DateType)
+                || type.equals(DataTypes.TimestampType)) {
+            return type.typeName();
+        }
+        return null;
+    }
+
     private static void addJson(JsonNode object, Sample sample) {
         Map<String, String> row = new LinkedHashMap<>();
         Map<String, String> kinds = new LinkedHashMap<>();
@@ -267,7 +359,7 @@ public final class SpecInference {
                         Sample sample) {
         String table = validName(tableDir.getName(), "t");
         StringBuilder source = new StringBuilder("{format: " + kind + ", path: " + quote(tableDir.getName()));
-        String glob = single ? root.getName() : "*" + extension(files.get(0).getName());
+        String glob = single ? root.getName() : glob(files);
         Set<String> parents = new HashSet<>();
         files.forEach(f -> parents.add(f.getParent().getName()));
         boolean dated = !single && parents.stream().allMatch(SpecInference::isDate);
@@ -303,7 +395,9 @@ public final class SpecInference {
                 name = name + "_";
             }
             names.put(field, name);
-            ColumnGuess.Guess g = sample.guesses().get(field).guess();
+            ColumnGuess.Guess g = sample.declared().containsKey(field)
+                    ? new ColumnGuess.Guess(sample.type(field), null, List.of(), List.of())
+                    : sample.guesses().get(field).guess();
             out.append("      - {name: ").append(name);
             if (!name.equals(field)) {
                 out.append(", from: ").append(quote(field));
@@ -321,6 +415,8 @@ public final class SpecInference {
             }
             out.append("}\n");
         }
+        sample.leftOut().forEach(field -> out.append("      # ").append(field)
+                .append(" left out: the spec has no column type for it\n"));
         List<String> key = key(sample);
         if (!key.isEmpty()) {
             out.append("    key: [").append(String.join(", ", key.stream().map(names::get).toList())).append("]\n");
@@ -347,7 +443,7 @@ public final class SpecInference {
         // Numbers with a fraction and booleans identify nothing, even when the sample makes them unique.
         List<String> complete = sample.fields().stream().filter(f -> sample.guesses().get(f).complete())
                 .filter(f -> {
-                    String type = sample.guesses().get(f).guess().type();
+                    String type = sample.type(f);
                     return !type.startsWith("decimal") && !type.equals("double") && !type.equals("boolean");
                 }).toList();
         for (int size = 1; size <= Math.min(3, complete.size()); size++) {
@@ -387,6 +483,21 @@ public final class SpecInference {
         } catch (DateTimeParseException e) {
             return false;
         }
+    }
+
+    /** {@code *.csv} for files that all end so; {@code *.csv*} when some are compressed ({@code .csv.gz}). */
+    private static String glob(List<Path> files) {
+        Set<String> extensions = new java.util.TreeSet<>();
+        Set<String> plain = new java.util.TreeSet<>();
+        for (Path f : files) {
+            extensions.add(extension(f.getName()));
+            String stripped = stripCodec(f.getName());
+            plain.add(stripped.lastIndexOf('.') < 0 ? "" : stripped.substring(stripped.lastIndexOf('.')));
+        }
+        if (extensions.size() == 1) {
+            return "*" + extensions.iterator().next();
+        }
+        return plain.size() == 1 && !plain.contains("") ? "*" + plain.iterator().next() + "*" : "*";
     }
 
     private static String extension(String name) {

@@ -31,7 +31,8 @@ class SpecInferenceTest {
     }
 
     private TableSpec inferAndLoad(String folder, String table) throws IOException {
-        String yaml = new SpecInference(new Configuration(), 5, 10_000).infer(dir.resolve(folder).toString(), null, null);
+        String yaml = new SpecInference(new Configuration(), 5, 10_000).infer(dir.resolve(folder).toString(), null, null,
+                io.medallion.testing.TestSpark::session);
         Path spec = write("specs/" + table + ".yaml", yaml);
         write("specs/env/local.yaml", "spark: {profile: local}\n");
         PipelineSpec loaded = new PipelineSpecLoader(Map.of(), dir).load(spec, "local");
@@ -83,6 +84,27 @@ class SpecInferenceTest {
     }
 
     @Test
+    void aParquetFolderGivesTheFilesTypesNestedPathsAndAKey() throws IOException {
+        org.apache.spark.sql.SparkSession spark = io.medallion.testing.TestSpark.session();
+        Path out = dir.resolve("spark-out");
+        spark.sql("SELECT id, CAST(id * 1.5 AS DECIMAL(9,2)) AS `Unit Price`, named_struct('city', 'Troy', 'zip', "
+                + "CAST(NULL AS STRING)) AS address, array(1) AS tags, DATE'2024-01-31' AS day FROM range(3)")
+                .coalesce(1).write().parquet(out.toString());
+        Path part;
+        try (var files = Files.list(out)) {
+            part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        Files.createDirectories(dir.resolve("landing/items/2024-01-01"));
+        Files.copy(part, dir.resolve("landing/items/2024-01-01/items.parquet"));
+        TableSpec t = inferAndLoad("landing/items", "items");
+        assertThat(t.source().format()).isEqualTo(SourceFormat.PARQUET);
+        assertThat(t.schema()).extracting(SpecInferenceTest::describe).containsExactly("id:bigint!",
+                "unit_price<-Unit Price:decimal(9,2)!", "address_city<-address.city:string!",
+                "address_zip<-address.zip:string", "day:date!");
+        assertThat(t.key()).containsExactly("id");
+    }
+
+    @Test
     void flatFoldersAndFilesWithoutAKnownExtension() throws IOException {
         write("landing/events/2024/01/e.jsonl", "{\"id\": 1, \"at\": \"2024-01-31T10:00:00Z\"}\n{\"id\": 1, \"at\": \"2024-01-31T11:00:00Z\"}\n");
         TableSpec t = inferAndLoad("landing/events", "events");
@@ -93,7 +115,7 @@ class SpecInferenceTest {
 
         write("landing/odd/x.dat", "a\n");
         assertThatThrownBy(() -> new SpecInference(new Configuration(), 5, 10).infer(dir.resolve("landing/odd").toString(),
-                null, null)).hasMessageContaining("say which with --format csv|json");
+                null, null, () -> null)).hasMessageContaining("say which with --format csv|json");
         assertThat(List.of(SpecInference.validName("US Gross", "c"), SpecInference.validName("2nd col", "c")))
                 .containsExactly("us_gross", "c_2nd_col");
     }

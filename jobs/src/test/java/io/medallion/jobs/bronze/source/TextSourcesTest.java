@@ -67,6 +67,7 @@ class TextSourcesTest {
             assertThat(records).as("the count pass and the records agree").hasSize((int) count.records());
             records.forEach(r -> assertThat(r.position()).isBetween(1L, count.lastPosition()));
             assertThat(records.stream().map(SourceRecord::position).distinct().count()).isEqualTo(records.size());
+            assertThat(records.stream().mapToLong(SourceRecord::position).sum()).isEqualTo(count.positionSum());
             records.forEach(r -> assertThat(r.raw() == null).as("raw text exactly when there is an error")
                     .isEqualTo(r.error() == null));
         }
