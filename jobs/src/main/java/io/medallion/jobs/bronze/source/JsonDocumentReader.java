@@ -58,7 +58,7 @@ final class JsonDocumentReader implements SourceReader {
     public RecordCount count(InputStream in, String file) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, SNIFF);
         if (!isArray(buffered)) {
-            return new LineReader(parser).count(buffered, file);
+            return new LineReader(parser, true).count(buffered, file);
         }
         try (JsonParser json = mapper().getFactory().createParser(buffered)) {
             json.nextToken();
@@ -90,7 +90,7 @@ final class JsonDocumentReader implements SourceReader {
     public Iterator<SourceRecord> records(InputStream in, String file) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, SNIFF);
         if (!isArray(buffered)) {
-            return new LineReader(parser).records(buffered, file);
+            return new LineReader(parser, true).records(buffered, file);
         }
         JsonParser json = mapper().getFactory().createParser(buffered);
         json.nextToken();

@@ -25,7 +25,7 @@ public interface SourceReader extends Serializable {
     /** The reader for a table's source format; null for typed files, which Spark reads ({@code TypedFiles}). */
     static SourceReader of(TableSpec table) {
         return switch (table.source().format()) {
-            case DELIMITED, JSONL -> new LineReader(new LineParser(table));
+            case DELIMITED, JSONL -> new LineReader(new LineParser(table), false);
             case CSV -> new CsvReader(table);
             case JSON -> new JsonDocumentReader(new LineParser(table));
             case PARQUET, AVRO, ORC -> null;

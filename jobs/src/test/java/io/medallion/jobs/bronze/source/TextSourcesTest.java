@@ -245,4 +245,17 @@ class TextSourcesTest {
         assertThat(scalar.only().raw()).isEqualTo("42");
         assertThat(json("").records()).isEmpty();
     }
+
+    @Test
+    void bytesInvalidInUtf8AreALinesParseErrorOrRefuseAnArray() throws IOException {
+        TableSpec movies = table("{format: json, path: t}", MOVIES);
+        byte[] lines = "{\"title\": \"M\u00fcnchen\"}\r\n{\"title\": \"Zurich\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+        Read r = read(movies, lines);
+        assertThat(r.records().get(0).error()).startsWith("bytes invalid in UTF-8");
+        assertThat(r.records().get(0).raw()).isEqualTo("{\"title\": \"M\u00fcnchen\"}");
+        assertThat(r.records().get(1).error()).isNull();
+        assertThat(r.records().get(1).values()[0]).isEqualTo("Zurich");
+        byte[] array = "[{\"title\": \"M\u00fcnchen\"}]".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(read(movies, array).rejected()).startsWith("not valid JSON at line 1");
+    }
 }
