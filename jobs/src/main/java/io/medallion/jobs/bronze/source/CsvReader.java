@@ -58,18 +58,24 @@ final class CsvReader implements SourceReader {
         return format;
     }
 
-    /** Where each declared column is in a record, and which fields are undeclared, from the header. */
-    private record Layout(int width, int[] index, String[] extra) {
+    /**
+     * Where each declared column is in a record, and which fields are undeclared, from the header;
+     * or, when {@code refusal} is set, why the header refuses the file.
+     */
+    private record Layout(int width, int[] index, String[] extra, String refusal) {
+        static Layout refused(String reason) {
+            return new Layout(0, new int[0], new String[0], reason);
+        }
     }
 
-    /** The layout, or why the header refuses the file. */
-    private Object layout(CsvRecordSplitter splitter, String file) throws IOException {
+    /** The layout of the records after the header; null for a file without even a header. */
+    private Layout layout(CsvRecordSplitter splitter) throws IOException {
         if (!options.header()) {
             int[] index = new int[columns.size()];
             for (int i = 0; i < index.length; i++) {
                 index[i] = i;
             }
-            return new Layout(columns.size(), index, new String[0]);
+            return new Layout(columns.size(), index, new String[0], null);
         }
         CsvRecordSplitter.Raw header = splitter.next();
         if (header == null) {
@@ -79,12 +85,12 @@ final class CsvReader implements SourceReader {
         try {
             names = fields(decode(header.bytes()));
         } catch (CharacterCodingException | IllegalStateException e) {
-            return "the header (line " + header.line() + ") cannot be read: " + message(e);
+            return Layout.refused("the header (line " + header.line() + ") cannot be read: " + message(e));
         }
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             if (position.put(names.get(i), i) != null) {
-                return "the header names column '" + names.get(i) + "' twice";
+                return Layout.refused("the header names column '" + names.get(i) + "' twice");
             }
         }
         int[] index = new int[columns.size()];
@@ -101,18 +107,18 @@ final class CsvReader implements SourceReader {
             }
         }
         if (!missing.isEmpty()) {
-            return "the header has no column " + String.join(", ", missing) + ", which the spec requires (header: "
-                    + String.join(", ", names) + ")";
+            return Layout.refused("the header has no column " + String.join(", ", missing)
+                    + ", which the spec requires (header: " + String.join(", ", names) + ")");
         }
-        return new Layout(names.size(), index, extra);
+        return new Layout(names.size(), index, extra, null);
     }
 
     @Override
     public RecordCount count(InputStream in, String file) throws IOException {
         CsvRecordSplitter splitter = splitter(in);
-        Object layout = layout(splitter, file);
-        if (layout instanceof String reason) {
-            return RecordCount.rejected(reason);
+        Layout layout = layout(splitter);
+        if (layout != null && layout.refusal() != null) {
+            return RecordCount.rejected(layout.refusal());
         }
         long records = 0;
         long last = 0;
@@ -129,11 +135,10 @@ final class CsvReader implements SourceReader {
     @Override
     public Iterator<SourceRecord> records(InputStream in, String file) throws IOException {
         CsvRecordSplitter splitter = splitter(in);
-        Object found = layout(splitter, file);
-        if (found instanceof String reason) {
-            throw new IllegalStateException(file + ": " + reason);
+        Layout layout = layout(splitter);
+        if (layout != null && layout.refusal() != null) {
+            throw new IllegalStateException(file + ": " + layout.refusal()); // the counting pass refused it first
         }
-        Layout layout = (Layout) found;
         return new Lookahead<>() {
             @Override
             SourceRecord read() {
@@ -158,7 +163,7 @@ final class CsvReader implements SourceReader {
         } catch (CharacterCodingException e) {
             // Kept byte for byte: ISO-8859-1 maps every byte to one character, so nothing is replaced.
             return failed(raw, new String(raw.bytes(), StandardCharsets.ISO_8859_1), "bytes invalid in "
-                    + options.encoding() + message(e) + "; _raw holds the record's bytes as ISO-8859-1");
+                    + options.encoding() + " (" + message(e) + "); _raw holds the record's bytes as ISO-8859-1");
         }
         if (raw.unterminated()) {
             return failed(raw, text, "a quoted field is not closed before the end of the file");
@@ -235,7 +240,7 @@ final class CsvReader implements SourceReader {
 
     private static String message(Exception e) {
         if (e instanceof MalformedInputException m) {
-            return " (" + m.getInputLength() + " byte(s))";
+            return "invalid bytes (" + m.getInputLength() + ")";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
