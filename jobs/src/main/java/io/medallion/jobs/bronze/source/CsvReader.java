@@ -53,7 +53,7 @@ final class CsvReader implements SourceReader {
         if (format == null) {
             format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setQuote(options.quote())
                     .setEscape(options.escape() == options.quote() ? null : options.escape())
-                    .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(false).get();
+                    .setIgnoreEmptyLines(false).setIgnoreSurroundingSpaces(false).build();
         }
         return format;
     }

@@ -203,7 +203,7 @@ public final class SpecInference {
 
     private void readCsv(InputStream in, char delimiter, Sample sample) throws IOException {
         CsvRecordSplitter splitter = new CsvRecordSplitter(in, delimiter, '"', '"', new byte[0]);
-        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).get();
+        CSVFormat format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).build();
         CsvRecordSplitter.Raw header = splitter.next();
         if (header == null) {
             return;

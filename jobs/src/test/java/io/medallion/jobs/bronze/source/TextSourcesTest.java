@@ -110,7 +110,7 @@ class TextSourcesTest {
                 r.records().get(3).error());
         assertThat(r.records().get(0).raw()).isEqualTo("AAA,too,many,fields");
         // Text after a closing quote is not RFC 4180: Commons CSV names it.
-        assertThat(r.records().get(3).error()).startsWith("not valid CSV: Invalid character between encapsulated token and delimiter");
+        assertThat(r.records().get(3).error()).isEqualTo("not valid CSV: (line 1) invalid char between encapsulated token and delimiter");
         assertThat(r.records().get(3).raw()).isEqualTo("DDD,\"a\"b,1");
     }
 
