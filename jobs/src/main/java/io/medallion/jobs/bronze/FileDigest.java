@@ -1,6 +1,7 @@
 package io.medallion.jobs.bronze;
 
 import io.medallion.jobs.bronze.source.RecordCount;
+import io.medallion.jobs.bronze.source.LandingStreams;
 import io.medallion.jobs.bronze.source.SourceReader;
 import java.io.IOException;
 import java.io.InputStream;

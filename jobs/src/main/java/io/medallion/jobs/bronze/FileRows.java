@@ -1,5 +1,6 @@
 package io.medallion.jobs.bronze;
 
+import io.medallion.jobs.bronze.source.LandingStreams;
 import io.medallion.jobs.bronze.source.SourceReader;
 import io.medallion.jobs.bronze.source.SourceRecord;
 import java.io.IOException;

@@ -35,7 +35,7 @@ final class JsonDocumentReader implements SourceReader {
     }
 
     /** Whether the first character that is not white space (or a byte order mark) opens an array. */
-    private static boolean isArray(BufferedInputStream in) throws IOException {
+    static boolean isArray(BufferedInputStream in) throws IOException {
         in.mark(SNIFF);
         try {
             for (int i = 0; i < SNIFF; i++) {

@@ -27,8 +27,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -144,9 +142,7 @@ public final class SpecInference {
     }
 
     private InputStream open(FileSystem fs, Path file) throws IOException {
-        CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(file);
-        InputStream in = fs.open(file);
-        return codec == null ? in : codec.createInputStream(in);
+        return LandingStreams.content(fs.open(file), file.toString(), hadoop);
     }
 
     private static String stripCodec(String name) {
@@ -238,17 +234,9 @@ public final class SpecInference {
 
     private void readJson(InputStream in, Sample sample) throws IOException {
         ObjectMapper mapper = LineParser.exactJson();
-        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
-        buffered.mark(1);
-        int first;
-        do {
-            buffered.mark(1);
-            first = buffered.read();
-        } while (first == ' ' || first == '\n' || first == '\r' || first == '\t' || first == 0xEF || first == 0xBB
-                || first == 0xBF);
-        buffered.reset();
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
         int n = 0;
-        if (first == '[') {
+        if (JsonDocumentReader.isArray(buffered)) {
             try (JsonParser json = mapper.getFactory().createParser(buffered)) {
                 json.nextToken();
                 while (n < maxRecords && json.nextToken() == JsonToken.START_OBJECT) {
@@ -261,6 +249,7 @@ public final class SpecInference {
         BufferedReader lines = new BufferedReader(new InputStreamReader(buffered, StandardCharsets.UTF_8));
         String line;
         while (n < maxRecords && (line = lines.readLine()) != null) {
+            line = line.startsWith("\uFEFF") ? line.substring(1) : line;
             try {
                 JsonNode node = mapper.readTree(line);
                 if (node != null && node.isObject()) {
