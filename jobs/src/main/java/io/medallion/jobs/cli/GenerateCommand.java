@@ -4,6 +4,7 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.config.SpecException;
 import io.medallion.jobs.sample.Defect;
 import io.medallion.jobs.sample.GeneratorSettings;
+import io.medallion.jobs.sample.LandingFormat;
 import io.medallion.jobs.sample.Manifest;
 import io.medallion.jobs.sample.TpchLandingGenerator;
 import io.medallion.run.ExitCode;
@@ -35,7 +36,13 @@ import picocli.CommandLine.Spec;
             "",
             "Defects (--rate NAME=FRACTION, per clean row): %n  " + "duplicate, replay, null_required,"
                 + " negative_quantity, discount_out_of_range, malformed_phone,%n  orderdate_out_of_range, orphan,"
-                + " bad_field_count, bad_number, bad_date, broken_json, late, schema_drift."
+                + " bad_field_count, bad_number, bad_date, broken_json, wrong_type_file, late,%n  schema_drift.",
+            "",
+            "Formats (--format): delimited (dbgen's '|' lines, the default), csv (a header, RFC 4180 quoting),",
+            "json (arrays of objects), parquet (typed files). Each carries the defects it can hold: no short",
+            "records in json, no garbled values in parquet, which instead gets one line item file whose",
+            "quantity is text (wrong_type_file). Customers are a JSON change feed in every format (arrays for",
+            "json). Read them with the matching overlay: --env local,tpch-csv (tpch-json, tpch-parquet)."
         })
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
@@ -67,6 +74,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Override a defect's rate (repeatable), e.g. --rate duplicate=0.01.")
     Map<String, Double> rates = new LinkedHashMap<>();
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "delimited",
+            converter = FormatConverter.class,
+            description = "Landing file format: delimited, csv, json or parquet (default: ${DEFAULT-VALUE}).")
+    LandingFormat format;
+
     @Option(names = "--clean", description = "No defects at all: every rate 0.")
     boolean clean;
 
@@ -95,7 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
                 }
             }
             rates.forEach((k, v) -> chosen.put(Defect.fromKey(k), v));
-            settings = new GeneratorSettings(scale, batches, seed, startDate, chosen, rowsPerFile);
+            settings = new GeneratorSettings(scale, batches, seed, startDate, chosen, rowsPerFile, format);
         } catch (SpecException | IllegalArgumentException e) {
             err.println("medallion generate: " + e.getMessage());
             return ExitCode.USAGE;
@@ -111,7 +123,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
             if (!force) {
                 err.println("medallion generate: " + root + " already holds data generated with other settings"
-                        + " (scale " + existing.scale + ", seed " + existing.seed + ", batches " + existing.batchDates
+                        + " (" + existing.format + ", scale " + existing.scale + ", seed " + existing.seed
+                        + ", batches " + existing.batchDates
                         + "). Use --force to replace it, or --landing DIR to write elsewhere.");
                 return ExitCode.USAGE;
             }
@@ -131,12 +144,20 @@ final class GenerateCommand implements Callable<Integer> {
         for (int b = 0; b < s.batches(); b++) {
             dates.add(s.batchDate(b).toString());
         }
-        return m.scale == s.scale() && m.seed == s.seed() && dates.equals(m.batchDates) && rates.equals(m.rates);
+        return m.scale == s.scale() && m.seed == s.seed() && dates.equals(m.batchDates) && rates.equals(m.rates)
+                && s.format().key().equals(m.format);
+    }
+
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<LandingFormat> {
+        @Override
+        public LandingFormat convert(String value) {
+            return LandingFormat.fromKey(value);
+        }
     }
 
     private static void printSummary(PrintWriter out, Manifest manifest, String root, double seconds) {
-        out.printf("Generated TPC-H scale %s in %d batch(es) %s into %s in %.1f s%n", manifest.scale,
-                manifest.batchDates.size(), manifest.batchDates, root, seconds);
+        out.printf("Generated TPC-H scale %s as %s in %d batch(es) %s into %s in %.1f s%n", manifest.scale,
+                manifest.format, manifest.batchDates.size(), manifest.batchDates, root, seconds);
         out.printf("%-10s %12s %12s %14s %6s%n", "table", "clean rows", "lines", "defect lines", "files");
         long allLines = 0;
         for (Map.Entry<String, Manifest.TableEntry> e : manifest.tables.entrySet()) {

@@ -1,65 +1,66 @@
 package io.medallion.jobs.sample;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes one table's lines into its batch folders, {@code <table>/<yyyy-MM-dd>/<table>-0001.<ext>},
- * starting a new part file every {@code rowsPerFile} lines so that bronze can read a large batch
+ * Writes one table's records into its batch folders, {@code <table>/<yyyy-MM-dd>/<table>-0001.<ext>},
+ * starting a new part file every {@code rowsPerFile} records so that bronze can read a large batch
  * in parallel. Works on any Hadoop file system (local, s3a).
  */
-final class BatchFileWriter implements AutoCloseable {
+final class BatchFileWriter<T> implements AutoCloseable {
     private final FileSystem fs;
     private final Path tableDir;
     private final String table;
     private final String extension;
     private final GeneratorSettings settings;
     private final int rowsPerFile;
-    private final Writer[] writers;
+    private final RecordFile.Opener<T> opener;
+    private final List<RecordFile<T>> writers;
     private final int[] linesInPart;
     private final int[] parts;
     private final List<String> files = new ArrayList<>();
 
-    BatchFileWriter(FileSystem fs, Path landingRoot, String table, String extension, GeneratorSettings settings) {
+    BatchFileWriter(FileSystem fs, Path landingRoot, String table, String extension, GeneratorSettings settings,
+                    RecordFile.Opener<T> opener) {
         this.fs = fs;
+        this.opener = opener;
         this.tableDir = new Path(landingRoot, table);
         this.table = table;
         this.extension = extension;
         this.settings = settings;
         this.rowsPerFile = settings.rowsPerFile();
-        this.writers = new Writer[settings.batches()];
+        this.writers = new ArrayList<>(java.util.Collections.nCopies(settings.batches(), null));
         this.linesInPart = new int[settings.batches()];
         this.parts = new int[settings.batches()];
     }
 
-    void write(int batch, String line) {
+    void write(int batch, T record) {
         try {
-            if (writers[batch] == null || linesInPart[batch] >= rowsPerFile) {
-                if (writers[batch] != null) {
-                    writers[batch].close();
+            if (writers.get(batch) == null || linesInPart[batch] >= rowsPerFile) {
+                if (writers.get(batch) != null) {
+                    writers.get(batch).close();
                 }
                 parts[batch]++;
-                String name = String.format("%s-%04d.%s", table, parts[batch], extension);
-                Path file = new Path(new Path(tableDir, settings.batchDate(batch).toString()), name);
-                files.add(table + "/" + settings.batchDate(batch) + "/" + name);
-                writers[batch] = new BufferedWriter(
-                        new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8), 1 << 16);
+                writers.set(batch, open(batch, String.format("%s-%04d.%s", table, parts[batch], extension), opener));
                 linesInPart[batch] = 0;
             }
-            writers[batch].write(line);
-            writers[batch].write('\n');
+            writers.get(batch).write(record);
             linesInPart[batch]++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write landing file for " + table + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Opens a file named {@code name} in the batch's folder, and records it. */
+    <R> RecordFile<R> open(int batch, String name, RecordFile.Opener<R> with) throws IOException {
+        Path file = new Path(new Path(tableDir, settings.batchDate(batch).toString()), name);
+        files.add(table + "/" + settings.batchDate(batch) + "/" + name);
+        return with.open(fs, file);
     }
 
     /** Landing-relative paths of the files written, in creation order. */
@@ -69,7 +70,7 @@ final class BatchFileWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (Writer w : writers) {
+        for (RecordFile<T> w : writers) {
             if (w != null) {
                 w.close();
             }

@@ -32,6 +32,11 @@ public enum Defect {
     BAD_DATE(0.0005, true),
     /** A change event cut off mid-object. */
     BROKEN_JSON(0.003, true),
+    /**
+     * Parquet only, where no line can be garbled: a file of new line items in the last batch whose
+     * {@code l_quantity} is text. The rate is the chance that the file is written.
+     */
+    WRONG_TYPE_FILE(1.0, true),
     /** A clean order (with its line items) that arrives in a later batch than its date belongs to. */
     LATE(0.01, false),
     /** A clean change event carrying a column the spec does not declare (batch 2 onwards). */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param rowsPerFile a batch of a large table is split into files of at most this many lines
  */
 public record GeneratorSettings(double scale, int batches, long seed, LocalDate startDate,
-                                Map<Defect, Double> rates, int rowsPerFile) {
+                                Map<Defect, Double> rates, int rowsPerFile, LandingFormat format) {
     public static final double DEFAULT_SCALE = 0.01;
     public static final int DEFAULT_BATCHES = 3;
     public static final long DEFAULT_SEED = 42;
@@ -30,6 +30,7 @@ public record GeneratorSettings(double scale, int batches, long seed, LocalDate 
             throw new IllegalArgumentException("--rows-per-file must be positive, got " + rowsPerFile);
         }
         Objects.requireNonNull(startDate, "startDate");
+        Objects.requireNonNull(format, "format");
         EnumMap<Defect, Double> all = new EnumMap<>(Defect.class);
         for (Defect d : Defect.values()) {
             all.put(d, d.defaultRate());
@@ -45,7 +46,11 @@ public record GeneratorSettings(double scale, int batches, long seed, LocalDate 
 
     public static GeneratorSettings defaults() {
         return new GeneratorSettings(DEFAULT_SCALE, DEFAULT_BATCHES, DEFAULT_SEED, DEFAULT_START_DATE, Map.of(),
-                DEFAULT_ROWS_PER_FILE);
+                DEFAULT_ROWS_PER_FILE, LandingFormat.DELIMITED);
+    }
+
+    public GeneratorSettings withFormat(LandingFormat landingFormat) {
+        return new GeneratorSettings(scale, batches, seed, startDate, rates, rowsPerFile, landingFormat);
     }
 
     public double rate(Defect d) {

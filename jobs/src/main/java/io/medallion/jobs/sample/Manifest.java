@@ -18,6 +18,9 @@ public final class Manifest {
     public double scale;
     @JsonProperty("seed")
     public long seed;
+    /** The landing files' format: delimited, csv, json or parquet. */
+    @JsonProperty("format")
+    public String format = "delimited";
     @JsonProperty("batch_dates")
     public List<String> batchDates = new ArrayList<>();
     @JsonProperty("rates")

@@ -255,7 +255,8 @@ class TpchLandingGeneratorTest {
 
         Path other = dir.resolve("c");
         GeneratorSettings d = GeneratorSettings.defaults();
-        generateInto(other, new GeneratorSettings(d.scale(), d.batches(), 7, d.startDate(), Map.of(), d.rowsPerFile()));
+        generateInto(other, new GeneratorSettings(d.scale(), d.batches(), 7, d.startDate(), Map.of(), d.rowsPerFile(),
+                d.format()));
         assertThat(snapshot(other)).isNotEqualTo(snapshot(landing));
     }
 
@@ -277,7 +278,8 @@ class TpchLandingGeneratorTest {
         for (Defect d : Defect.values()) {
             none.put(d, 0.0);
         }
-        generateInto(clean, new GeneratorSettings(SCALE, 2, 1, LocalDate.of(2024, 1, 1), none, 250_000));
+        generateInto(clean, new GeneratorSettings(SCALE, 2, 1, LocalDate.of(2024, 1, 1), none, 250_000,
+                LandingFormat.DELIMITED));
         JsonNode m = JSON.readTree(clean.resolve("manifest.json").toFile());
         for (JsonNode table : m.get("tables")) {
             for (JsonNode batch : table.get("batches")) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medallion.jobs.CleanTpch;
 import io.medallion.jobs.CliProcess;
 import io.medallion.testing.TestSpark;
 import io.trino.tpch.LineItemGenerator;
@@ -112,55 +113,12 @@ class SilverCliIT {
         }
     }
 
-    /** Silver rendered as dbgen lines, to compare with TPC-H's own rows exactly. */
     private Map<String, Integer> silverLines(String name, int columns) {
-        Dataset<Row> silver = table("silver", name);
-        String[] declared = java.util.Arrays.copyOf(silver.columns(), columns);
-        List<String> cast = new ArrayList<>();
-        for (String c : declared) {
-            cast.add("coalesce(cast(`" + c + "` as string), '')");
-        }
-        Map<String, Integer> lines = new HashMap<>();
-        for (Row r : silver.selectExpr("concat_ws('|', " + String.join(", ", cast) + ")").collectAsList()) {
-            lines.merge(r.getString(0) + "|", 1, Integer::sum);
-        }
-        return lines;
+        return CleanTpch.silverLines(table("silver", name), columns);
     }
 
-    /**
-     * TPC-H's rows as dbgen lines, with decimals at the declared scale (dbgen writes a quantity
-     * of 23 as "23"; silver holds decimal(15,2) 23.00, the same value), and {@code pii} columns
-     * as silver must store them: hashed with the salt, or masked to the last four characters.
-     */
     private Map<String, Integer> tpch(String name, Iterable<? extends TpchEntity> rows) {
-        List<io.medallion.config.ColumnSpec> schema = spec.tables().get(name).schema();
-        Map<String, Integer> lines = new HashMap<>();
-        rows.forEach(r -> {
-            String[] f = r.toLine().substring(0, r.toLine().length() - 1).split("\\|", -1);
-            for (int i = 0; i < f.length; i++) {
-                io.medallion.config.ColumnType type = schema.get(i).type();
-                if (type.kind() == io.medallion.config.ColumnType.Kind.DECIMAL) {
-                    f[i] = new java.math.BigDecimal(f[i]).setScale(type.scale()).toPlainString();
-                }
-                switch (schema.get(i).pii()) {
-                    case HASH -> f[i] = sha256Hex(SALT + f[i]);
-                    case MASK -> f[i] = "*".repeat(Math.max(0, f[i].length() - 4)) + f[i].substring(
-                            Math.max(0, f[i].length() - 4));
-                    case NONE -> { }
-                }
-            }
-            lines.merge(String.join("|", f) + "|", 1, Integer::sum);
-        });
-        return lines;
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        return CleanTpch.tpchLines(spec.tables().get(name).schema(), rows, SALT);
     }
 
     @Test
