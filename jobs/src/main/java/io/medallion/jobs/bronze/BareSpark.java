@@ -5,8 +5,6 @@ import io.medallion.config.SourceFormat;
 import io.medallion.config.TableSpec;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -17,8 +15,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The peer bronze is measured against (deploy/bench/formats.sh): Spark's own reader with the
- * declared schema straight into Delta, no fingerprints, no proof, no bookkeeping; and the
- * converter that writes a table's landing data in another format for that comparison.
+ * declared schema straight into Delta, no fingerprints, no proof, no bookkeeping.
  */
 public final class BareSpark {
     private BareSpark() {
@@ -53,7 +50,9 @@ public final class BareSpark {
             }
             case CSV -> reader.schema(declared(table)).option("header", table.source().csv().header())
                     .option("sep", table.source().delimiter()).csv(paths);
-            case JSONL, JSON -> reader.schema(declared(table)).json(paths);
+            case JSONL -> reader.schema(declared(table)).json(paths);
+            // A file may be one JSON array, which Spark reads only whole.
+            case JSON -> reader.schema(declared(table)).option("multiLine", true).json(paths);
             case PARQUET, AVRO, ORC -> reader.schema(declared(table)).format(format.specName()).load(paths);
         };
     }
@@ -62,29 +61,5 @@ public final class BareSpark {
     public static long ingest(SparkSession spark, TableSpec table, String landingRoot, String out) throws IOException {
         read(spark, table, files(spark, table, landingRoot)).write().format("delta").mode("append").save(out);
         return spark.read().format("delta").load(out).count();
-    }
-
-    /**
-     * Writes the table's landing data as {@code format} files under {@code outRoot/<table>/<date>/},
-     * one folder per batch date as it landed; returns the rows written.
-     */
-    public static long convert(SparkSession spark, TableSpec table, String landingRoot, SourceFormat format,
-                               String outRoot) throws IOException {
-        List<LandingFile> all = new LandingScanner(spark.sparkContext().hadoopConfiguration(), landingRoot).list(table);
-        long rows = 0;
-        for (String date : new TreeSet<>(all.stream().map(f -> f.batchDate().toString()).toList())) {
-            List<String> files = all.stream().filter(f -> f.batchDate().toString().equals(date))
-                    .map(LandingFile::path).toList();
-            Dataset<Row> data = read(spark, table, files).cache();
-            String target = outRoot + "/" + table.source().path() + "/" + date;
-            switch (format) {
-                case CSV -> data.write().option("header", true).csv(target);
-                case JSONL, JSON -> data.write().json(target);
-                default -> data.write().format(format.name().toLowerCase(Locale.ROOT)).save(target);
-            }
-            rows += data.count();
-            data.unpersist();
-        }
-        return rows;
     }
 }
