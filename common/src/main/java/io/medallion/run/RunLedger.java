@@ -83,14 +83,22 @@ public final class RunLedger {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return failed;
         }
-        Dataset<Row> runs = spark.read().format("delta").load(path).where(functions.col("job").equalTo(job));
-        Dataset<Row> lastSuccess = runs.where("status = 'succeeded'").groupBy("table_name")
-                .agg(functions.max("started_at").as("last_success"));
-        List<Row> rows = runs.where("status = 'failed'").join(lastSuccess, "table_name", "left")
-                .where("last_success IS NULL OR started_at > last_success")
-                .select("table_name", "run_id").collectAsList();
+        // A few rows per table and run: collected and compared here, which spares a cold JVM the
+        // seconds a shuffle and a join cost at the start of every run.
+        List<Row> rows = spark.read().format("delta").load(path)
+                .where(functions.col("job").equalTo(job).and(functions.col("status").isin("succeeded", "failed")))
+                .select("table_name", "run_id", "status", "started_at").collectAsList();
+        Map<String, Timestamp> lastSuccess = new java.util.HashMap<>();
         for (Row r : rows) {
-            failed.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
+            if (r.getString(2).equals("succeeded")) {
+                lastSuccess.merge(r.getString(0), r.getTimestamp(3), (a, b) -> a.after(b) ? a : b);
+            }
+        }
+        for (Row r : rows) {
+            Timestamp last = lastSuccess.get(r.getString(0));
+            if (r.getString(2).equals("failed") && (last == null || r.getTimestamp(3).after(last))) {
+                failed.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
+            }
         }
         return failed;
     }

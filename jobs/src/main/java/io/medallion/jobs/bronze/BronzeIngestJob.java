@@ -125,6 +125,7 @@ public final class BronzeIngestJob implements Job {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SourceReader reader = SourceReader.of(table);
+        long digestStart = System.nanoTime();
         Map<String, FileDigest> digests = digest(jsc, fresh, reader, hadoop);
         if (table.source().format().isTyped()) {
             digests.replaceAll((path, d) -> d.withCount(TypedFiles.check(spark, table, path)));
@@ -145,6 +146,7 @@ public final class BronzeIngestJob implements Job {
             }
         }
 
+        long appendStart = System.nanoTime();
         Timestamp ingestedAt = Timestamp.from(context.startedAt());
         String runId = context.runId();
         boolean rescued = BronzeSchema.hasRescued(table);
@@ -165,6 +167,7 @@ public final class BronzeIngestJob implements Job {
                 .option("userMetadata", COMMIT_TAG + runId)
                 .save(bronzePath);
         CrashPoints.reached(CRASH_AFTER_APPEND);
+        long proofStart = System.nanoTime();
 
         Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
@@ -172,10 +175,15 @@ public final class BronzeIngestJob implements Job {
         List<String> drift = driftedFields(spark, appended, table);
         proven.addAll(counts.records());
 
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        double seconds = (end - start) / 1e9;
         LOG.info("{}: {} records from {} file(s) into bronze in {} s ({} rows/s), {} malformed{}", table.name(),
                 counts.lines(), fresh.size(), String.format("%.1f", seconds), Math.round(counts.lines() / seconds),
                 counts.malformed(), drift.isEmpty() ? "" : ", undeclared fields " + drift);
+        // Where the time went, for whoever tunes a large load.
+        LOG.info("{}: listing {} s, fingerprints and counts {} s, append {} s, proof {} s", table.name(),
+                seconds(start, digestStart), seconds(digestStart, appendStart), seconds(appendStart, proofStart),
+                seconds(proofStart, end));
         outcome.rowsRead(counts.lines()).rowsWritten(counts.rows())
                 .filesAdded(counts.dataFiles())
                 .metric("files_ingested", fresh.size())
@@ -187,6 +195,10 @@ public final class BronzeIngestJob implements Job {
             outcome.metric("schema_drift_added_fields", String.join(",", drift));
         }
         return outcome.build();
+    }
+
+    private static String seconds(long fromNanos, long toNanos) {
+        return String.format("%.1f", (toNanos - fromNanos) / 1e9);
     }
 
     /** What one run appended to a table's bronze, proven complete, and the records to keep of its files. */

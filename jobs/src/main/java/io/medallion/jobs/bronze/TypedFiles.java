@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.medallion.config.ColumnSpec;
+import io.medallion.config.SourceFormat;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.source.RecordCount;
 import io.medallion.lake.BronzeColumns;
@@ -143,8 +144,11 @@ final class TypedFiles {
                 read.add(c.from().contains(".") && field != null && !file.schema().getFieldIndex(c.from()).isDefined()
                         ? c.from().substring(0, c.from().indexOf('.')) : c.from());
             }
-            // File order, numbered from 1: one sorted pass per file, which is what proves it complete.
-            Column position = functions.row_number().over(Window.orderBy(functions.monotonically_increasing_id()));
+            // File order, numbered from 1, which is what proves the file complete. Parquet knows each
+            // row's index in its file, so its scan stays split; the others take one sorted pass per file.
+            Column position = table.source().format() == SourceFormat.PARQUET
+                    ? col("_metadata.row_index").plus(1)
+                    : functions.row_number().over(Window.orderBy(functions.monotonically_increasing_id()));
             List<Column> extra = new ArrayList<>();
             for (String name : file.columns()) {
                 if (!read.contains(name)) {

@@ -8,25 +8,26 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes one table's records into its batch folders, {@code <table>/<yyyy-MM-dd>/<table>-0001.<ext>},
+ * Writes one table's records (dbgen lines, or change events as JSON text), encoded by the
+ * opener's files, into its batch folders, {@code <table>/<yyyy-MM-dd>/<table>-0001.<ext>},
  * starting a new part file every {@code rowsPerFile} records so that bronze can read a large batch
  * in parallel. Works on any Hadoop file system (local, s3a).
  */
-final class BatchFileWriter<T> implements AutoCloseable {
+final class BatchFileWriter implements AutoCloseable {
     private final FileSystem fs;
     private final Path tableDir;
     private final String table;
     private final String extension;
     private final GeneratorSettings settings;
     private final int rowsPerFile;
-    private final RecordFile.Opener<T> opener;
-    private final List<RecordFile<T>> writers;
+    private final RecordFile.Opener<String> opener;
+    private final List<RecordFile<String>> writers;
     private final int[] linesInPart;
     private final int[] parts;
     private final List<String> files = new ArrayList<>();
 
     BatchFileWriter(FileSystem fs, Path landingRoot, String table, String extension, GeneratorSettings settings,
-                    RecordFile.Opener<T> opener) {
+                    RecordFile.Opener<String> opener) {
         this.fs = fs;
         this.opener = opener;
         this.tableDir = new Path(landingRoot, table);
@@ -39,7 +40,7 @@ final class BatchFileWriter<T> implements AutoCloseable {
         this.parts = new int[settings.batches()];
     }
 
-    void write(int batch, T record) {
+    void write(int batch, String record) {
         try {
             if (writers.get(batch) == null || linesInPart[batch] >= rowsPerFile) {
                 if (writers.get(batch) != null) {
@@ -70,7 +71,7 @@ final class BatchFileWriter<T> implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (RecordFile<T> w : writers) {
+        for (RecordFile<String> w : writers) {
             if (w != null) {
                 w.close();
             }

@@ -55,6 +55,7 @@ public enum LandingFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown landing format '" + key + "'; valid: delimited, csv, json, parquet");
+        throw new IllegalArgumentException("unknown landing format '" + key
+                + "'; valid: delimited, csv, json, parquet");
     }
 }

@@ -4,6 +4,7 @@ import io.trino.tpch.TpchColumnType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -29,9 +30,9 @@ final class ParquetRecordFile implements RecordFile<String[]> {
     private final SimpleGroupFactory groups;
     private final ParquetWriter<Group> writer;
     /** Columns written as text whatever TPC-H says they are: how a wrong-type file is made. */
-    private final java.util.Set<String> asText;
+    private final Set<String> asText;
 
-    private ParquetRecordFile(FileSystem fs, Path file, TpchColumns columns, java.util.Set<String> asText)
+    private ParquetRecordFile(FileSystem fs, Path file, TpchColumns columns, Set<String> asText)
             throws IOException {
         this.columns = columns;
         this.asText = asText;
@@ -42,15 +43,15 @@ final class ParquetRecordFile implements RecordFile<String[]> {
     }
 
     static RecordFile.Opener<String[]> opener(TpchColumns columns) {
-        return (fs, file) -> new ParquetRecordFile(fs, file, columns, java.util.Set.of());
+        return (fs, file) -> new ParquetRecordFile(fs, file, columns, Set.of());
     }
 
     /** Files whose {@code textColumns} are strings, so that they do not match the declared types. */
-    static RecordFile.Opener<String[]> withTextColumns(TpchColumns columns, java.util.Set<String> textColumns) {
+    static RecordFile.Opener<String[]> withTextColumns(TpchColumns columns, Set<String> textColumns) {
         return (fs, file) -> new ParquetRecordFile(fs, file, columns, textColumns);
     }
 
-    private static MessageType schema(TpchColumns columns, java.util.Set<String> asText) {
+    private static MessageType schema(TpchColumns columns, Set<String> asText) {
         Types.MessageTypeBuilder message = Types.buildMessage();
         for (int i = 0; i < columns.names().size(); i++) {
             String name = columns.names().get(i);

@@ -48,7 +48,8 @@ interface RecordFile<T> extends Closeable {
         private boolean first = true;
 
         Text(FileSystem fs, Path file, String opening, String between, String closing) throws IOException {
-            this.out = new BufferedWriter(new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8), 1 << 16);
+            this.out = new BufferedWriter(new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8),
+                    1 << 16);
             this.between = between;
             this.closing = closing;
             out.write(opening);

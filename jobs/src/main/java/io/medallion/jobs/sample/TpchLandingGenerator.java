@@ -100,8 +100,8 @@ public final class TpchLandingGenerator {
         Random random = random(1);
         int batches = settings.batches();
         long span = LAST_ORDER_DATE.toEpochDay() - FIRST_ORDER_DATE.toEpochDay() + 1;
-        try (BatchFileWriter<String> orders = tableWriter("orders");
-             BatchFileWriter<String> lines = tableWriter("lineitem")) {
+        try (BatchFileWriter orders = tableWriter("orders");
+             BatchFileWriter lines = tableWriter("lineitem")) {
             Iterator<LineItem> lineItems = new LineItemGenerator(settings.scale(), 1, 1).iterator();
             LineItem pending = lineItems.hasNext() ? lineItems.next() : null;
             long orderCount = 0;
@@ -139,7 +139,7 @@ public final class TpchLandingGenerator {
      * Parquet's stand-in for garbled lines: a file of five new line items, in the last batch,
      * whose quantity is text. Bronze must refuse it whole.
      */
-    private void wrongTypeFile(BatchFileWriter<String> lines, Manifest.TableEntry entry) throws IOException {
+    private void wrongTypeFile(BatchFileWriter lines, Manifest.TableEntry entry) throws IOException {
         if (!draw(random(8), Defect.WRONG_TYPE_FILE) || !settings.format().carries(Defect.WRONG_TYPE_FILE)) {
             return;
         }
@@ -160,7 +160,7 @@ public final class TpchLandingGenerator {
     }
 
     /** Writes a clean line and the defects that copy it: duplicates and replays. */
-    private void emitClean(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String line, Random random,
+    private void emitClean(BatchFileWriter out, Manifest.TableEntry entry, int batch, String line, Random random,
                            boolean late) {
         Manifest.BatchEntry be = batchEntry(entry, batch);
         out.write(batch, line);
@@ -186,7 +186,7 @@ public final class TpchLandingGenerator {
         }
     }
 
-    private void orderDefects(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String[] clean, Random random) {
+    private void orderDefects(BatchFileWriter out, Manifest.TableEntry entry, int batch, String[] clean, Random random) {
         if (draw(random, Defect.NULL_REQUIRED)) {
             String[] f = clean.clone();
             f[0] = Long.toString(INVALID_KEY_BASE + invalidKeys++);
@@ -202,7 +202,7 @@ public final class TpchLandingGenerator {
         unparseable(out, entry, batch, clean, 4, 3, random);
     }
 
-    private void lineItemDefects(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String[] clean,
+    private void lineItemDefects(BatchFileWriter out, Manifest.TableEntry entry, int batch, String[] clean,
                                  Random random) {
         // Rule violations get new line numbers (TPC-H uses 1..7), so their keys are new.
         if (draw(random, Defect.NULL_REQUIRED)) {
@@ -233,7 +233,7 @@ public final class TpchLandingGenerator {
     }
 
     /** Lines that bronze cannot parse: a field missing, a number or a date that is not one. */
-    private void unparseable(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String[] clean,
+    private void unparseable(BatchFileWriter out, Manifest.TableEntry entry, int batch, String[] clean,
                              int dateField, int numberField, Random random) {
         if (draw(random, Defect.BAD_FIELD_COUNT)) {
             String[] f = java.util.Arrays.copyOf(clean, clean.length - 1);
@@ -251,7 +251,7 @@ public final class TpchLandingGenerator {
         }
     }
 
-    private void extra(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String line,
+    private void extra(BatchFileWriter out, Manifest.TableEntry entry, int batch, String line,
                        Defect defect) {
         if (!settings.format().carries(defect)) {
             return;
@@ -278,7 +278,7 @@ public final class TpchLandingGenerator {
         LandingFormat format = settings.format();
         RecordFile.Opener<String> events = format == LandingFormat.JSON ? RecordFile.Text.jsonArray()
                 : RecordFile.Text.lines(null);
-        try (BatchFileWriter<String> out = new BatchFileWriter<>(fs, landingRoot, "customer", format.eventExtension(),
+        try (BatchFileWriter out = new BatchFileWriter(fs, landingRoot, "customer", format.eventExtension(),
                 settings, events)) {
             long index = 0;
             for (Customer c : new CustomerGenerator(settings.scale(), 1, 1)) {
@@ -345,7 +345,7 @@ public final class TpchLandingGenerator {
         return n;
     }
 
-    private void event(BatchFileWriter<String> out, Manifest.TableEntry entry, int batch, String op, long seq,
+    private void event(BatchFileWriter out, Manifest.TableEntry entry, int batch, String op, long seq,
                        ObjectNode before, ObjectNode after, Random random) {
         Manifest.BatchEntry be = batchEntry(entry, batch);
         boolean drift = batch >= 1 && draw(random, Defect.SCHEMA_DRIFT);
@@ -400,7 +400,7 @@ public final class TpchLandingGenerator {
         Random random = random(ordinal);
         // Reference tables are tiny and arrive whole in the first batch.
         int batches = total <= 25 ? 1 : settings.batches();
-        try (BatchFileWriter<String> out = tableWriter(name)) {
+        try (BatchFileWriter out = tableWriter(name)) {
             long index = 0;
             for (T row : rows) {
                 int batch = (int) Math.min(batches - 1, index++ * batches / Math.max(1, total));
@@ -432,19 +432,20 @@ public final class TpchLandingGenerator {
      * A table's files in the chosen format. The generator works with dbgen lines throughout; they
      * are encoded as the format's records only when written.
      */
-    private BatchFileWriter<String> tableWriter(String table) {
+    private BatchFileWriter tableWriter(String table) {
         LandingFormat format = settings.format();
         TpchColumns columns = TpchColumns.of(table);
         RecordFile.Opener<String> opener = switch (format) {
             case DELIMITED -> RecordFile.Text.lines(null);
-            case CSV -> RecordFile.map(RecordFile.Text.lines(columns.csvHeader()), line -> TpchColumns.csv(fields(line)));
+            case CSV -> RecordFile.map(RecordFile.Text.lines(columns.csvHeader()),
+                    line -> TpchColumns.csv(fields(line)));
             case JSON -> RecordFile.map(RecordFile.Text.jsonArray(), line -> columns.json(fields(line)));
             case PARQUET -> RecordFile.map(ParquetRecordFile.opener(columns), TpchLandingGenerator::fields);
         };
-        return new BatchFileWriter<>(fs, landingRoot, table, format.extension(), settings, opener);
+        return new BatchFileWriter(fs, landingRoot, table, format.extension(), settings, opener);
     }
 
-    private void recordFiles(Manifest.TableEntry entry, BatchFileWriter<?> out) {
+    private void recordFiles(Manifest.TableEntry entry, BatchFileWriter out) {
         for (String file : out.files()) {
             String date = file.split("/")[1];
             entry.batch(date).files.add(file);

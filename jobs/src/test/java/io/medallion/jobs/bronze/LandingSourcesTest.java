@@ -187,13 +187,20 @@ class LandingSourcesTest {
         assertThat(silver("avros").selectExpr("sum(score)").first().getDouble(0)).isEqualTo(6.0);
     }
 
-    /** {@code infer} on the airports (CSV, one file gzipped) and a nested Parquet folder: after bronze and silver, every row. */
+    /**
+     * {@code infer} on the airports (CSV, one file gzipped), a JSON array with nested objects and
+     * spaces in names, and a nested Parquet folder: after bronze and silver, every row.
+     */
     @Test
     void anInferredSpecTakesEveryRow() throws IOException {
         typedFile("parquet", "items/2024-01-01/items.parquet", "SELECT id, named_struct('city', concat('c', id)) AS addr,"
                 + " CAST(id AS DECIMAL(6,1)) AS `Unit Price` FROM range(7)");
+        write("reviews/2024-01-01/r.json", """
+                [{"Review Id": 1, "stars": 4.5, "by": {"name": "Ann", "city": "Oslo"}, "day": "2024-01-01"},
+                 {"Review Id": 2, "stars": 3, "by": {"name": "Bo"}, "day": "2024-01-02"}]
+                """);
         String lake2 = dir.resolve("lake-inferred").toString();
-        for (String table : List.of("airports", "items")) {
+        for (String table : List.of("airports", "items", "reviews")) {
             String yaml = new io.medallion.jobs.bronze.source.SpecInference(new org.apache.hadoop.conf.Configuration(), 5,
                     10_000).infer(landing.resolve(table).toString(), null, null, () -> spark);
             Path file = dir.resolve("inferred/" + table + ".yaml");
@@ -211,6 +218,10 @@ class LandingSourcesTest {
         Dataset<Row> items = spark.read().format("delta").load(lake2 + "/silver/items");
         assertThat(items.count()).isEqualTo(7);
         assertThat(items.where("id = 3").select("addr_city", "unit_price").first().toString()).isEqualTo("[c3,3.0]");
+        Dataset<Row> reviews = spark.read().format("delta").load(lake2 + "/silver/reviews");
+        assertThat(reviews.orderBy("review_id").select("review_id", "stars", "by_name", "by_city", "day")
+                .collectAsList()).extracting(Row::toString).containsExactly("[1,4.5,Ann,Oslo,2024-01-01]",
+                "[2,3.0,Bo,null,2024-01-02]");
     }
 
     private void write(String relative, String text) throws IOException {
