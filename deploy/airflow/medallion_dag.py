@@ -33,8 +33,13 @@ from airflow.operators.python import PythonOperator
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUALITY_GATE = 0, 1, 2, 3
 
 
-def run_medallion(command, *args, ds=None, **_):
-    """Runs one medallion job for the DAG run's date and maps its exit code to Airflow's outcome."""
+def run_medallion(command, *args, **context):
+    """Runs one medallion job for the DAG run's date and maps its exit code to Airflow's outcome.
+
+    The date comes from the task's context: a parameter named ds next to op_args trips Airflow's
+    reserved-argument check before 2.10 (apache/airflow#41286).
+    """
+    ds = context["ds"]
     home = Variable.get("medallion_home", default_var="/opt/medallion")
     env = {
         "MEDALLION_ENV": Variable.get("medallion_env", default_var="cluster,s3"),
