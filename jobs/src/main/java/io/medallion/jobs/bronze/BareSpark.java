@@ -51,7 +51,8 @@ public final class BareSpark {
             case CSV -> reader.schema(declared(table)).option("header", table.source().csv().header())
                     .option("sep", table.source().delimiter()).csv(paths);
             case JSONL -> reader.schema(declared(table)).json(paths);
-            // A file may be one JSON array, which Spark reads only whole.
+            // The generator's json files are arrays, which Spark reads only whole (multiLine); a
+            // json table of JSON lines is measured as jsonl.
             case JSON -> reader.schema(declared(table)).option("multiLine", true).json(paths);
             case PARQUET, AVRO, ORC -> reader.schema(declared(table)).format(format.specName()).load(paths);
         };
