@@ -2,6 +2,7 @@ package io.medallion.config;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
@@ -72,7 +73,11 @@ public record ColumnType(Kind kind, int precision, int scale) implements java.io
                 case INT -> Integer.parseInt(text.trim());
                 case BIGINT -> Long.parseLong(text.trim());
                 case DOUBLE -> Double.parseDouble(text.trim());
-                case DATE -> LocalDate.parse(text.trim());
+                case DATE -> {
+                    if (!isIsoDate(text.trim())) {
+                        return Optional.of("not a date: '" + text + "'");
+                    }
+                }
                 case TIMESTAMP -> java.time.Instant.parse(text.trim());
                 case BOOLEAN -> {
                     String b = text.trim().toLowerCase(Locale.ROOT);
@@ -93,6 +98,40 @@ public record ColumnType(Kind kind, int precision, int scale) implements java.io
         } catch (DateTimeParseException e) {
             return Optional.of("not a " + kind.name().toLowerCase(Locale.ROOT) + ": '" + text + "'");
         }
+    }
+
+    /**
+     * Whether the text is an ISO local date, as {@link LocalDate#parse} would take it. The usual
+     * yyyy-MM-dd is checked by hand: a formatter's parse costs a bronze ingest a tenth of its time.
+     */
+    static boolean isIsoDate(String text) {
+        if (text.length() == 10 && text.charAt(4) == '-' && text.charAt(7) == '-') {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            if (year >= 0 && month >= 0 && day >= 0) {
+                return month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth();
+            }
+        }
+        try {
+            LocalDate.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** The number the ASCII digits from {@code start} to {@code end} spell; -1 if any is not a digit. */
+    private static int digits(String text, int start, int end) {
+        int value = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param vacuumBelowSafetyMinimum whether a VACUUM retention below {@code deletedFileRetentionHours} is allowed
  * @param deletedFileRetentionHours Delta's {@code delta.deletedFileRetentionDuration}, its VACUUM safety minimum
  * @param logRetentionHours Delta's {@code delta.logRetentionDuration}: how far back time travel can go
- * @param statsColumns Delta's {@code delta.dataSkippingStatsColumns}; empty for Delta's default (first 32 columns)
+ * @param statsColumns Delta's {@code delta.dataSkippingStatsColumns}, to which the Z-order and clustering
+ *     columns are added; empty for Delta's default (first 32 columns)
  */
 public record MaintenanceSpec(long targetFileSize, int smallFileThreshold, List<String> zorderBy,
                               List<String> clusterBy, long vacuumRetentionHours, boolean vacuumBelowSafetyMinimum,
@@ -37,7 +38,11 @@ public record MaintenanceSpec(long targetFileSize, int smallFileThreshold, List<
         p.put("delta.logRetentionDuration", "interval " + logRetentionHours + " hours");
         p.put("delta.checkpointInterval", String.valueOf(checkpointInterval));
         if (!statsColumns.isEmpty()) {
-            p.put("delta.dataSkippingStatsColumns", String.join(",", statsColumns));
+            // Z-order and clustering need statistics on their columns: Delta refuses them otherwise.
+            java.util.Set<String> stats = new java.util.LinkedHashSet<>(statsColumns);
+            stats.addAll(zorderBy);
+            stats.addAll(clusterBy);
+            p.put("delta.dataSkippingStatsColumns", String.join(",", stats));
         }
         return p;
     }

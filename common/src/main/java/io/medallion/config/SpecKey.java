@@ -1,6 +1,9 @@
 package io.medallion.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.medallion.lake.Layer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,6 +26,8 @@ import java.util.function.Function;
  */
 public record SpecKey<T>(String section, String name, String type, String defaultText, String help,
                          Function<SpecNode, T> parser, T defaultValue, Map<Layer, String> layerDefaults) {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     public SpecKey {
         layerDefaults = layerDefaults.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(layerDefaults));
     }
@@ -89,8 +94,17 @@ public record SpecKey<T>(String section, String name, String type, String defaul
         return shown.toString();
     }
 
+    /** A default as the spec would hold it: text, or a list when written as one ({@code [a, b]}). */
     private static SpecNode literal(String section, String name, String text) {
+        JsonNode value = new TextNode(text);
+        if (text.startsWith("[")) {
+            try {
+                value = YAML.readTree(text);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("the default of " + name + " is not a YAML list: " + text, e);
+            }
+        }
         return new SpecNode(path -> "the default of " + name, section.isEmpty() ? name : section + "." + name,
-                new TextNode(text), new java.util.ArrayList<>());
+                value, new java.util.ArrayList<>());
     }
 }

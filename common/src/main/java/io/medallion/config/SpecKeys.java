@@ -1,5 +1,6 @@
 package io.medallion.config;
 
+import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.Layer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -212,7 +213,9 @@ public final class SpecKeys {
     static final SpecKey<Integer> CHECKPOINT_INTERVAL = add(SpecKey.of(MAINTAINED, "checkpoint_interval", "count",
             "10", "delta.checkpointInterval", Values::positive));
     static final SpecKey<List<String>> STATS_COLUMNS = add(SpecKey.optional(MAINTAINED, "stats_columns", "columns",
-            "delta.dataSkippingStatsColumns (default: Delta's, the first 32 columns)", Values::strings, List.of()));
+            "delta.dataSkippingStatsColumns, plus the zorder_by and cluster_by columns (none: Delta's default, the"
+            + " first 32 columns)", Values::strings, List.<String>of())
+            .withDefault(Layer.BRONZE, "[" + String.join(", ", BronzeColumns.STATS) + "]"));
     static final SpecKey<SpecNode> RETAIN_SECTION = add(section(MAINTAINED, "retain", false,
             "archive, then delete, rows older than keep"));
     static final SpecKey<String> RETAIN_COLUMN = add(SpecKey.of(RETAIN, "column", "column", null,

@@ -21,6 +21,16 @@ public interface Job {
     }
 
     /**
+     * Whether {@link #run} starts while the runner writes the run's {@code running} rows to the
+     * ledger, a Delta commit that costs a cold JVM seconds. Such a job only reads (lists, counts,
+     * looks up its bookkeeping) until it calls {@link JobContext#awaitLedgerOpen}, which it must
+     * do before its first write. Other jobs start once the rows are written.
+     */
+    default boolean readsWhileLedgerOpens() {
+        return false;
+    }
+
+    /**
      * Does the work, one outcome per {@link #targets target}. A problem confined to
      * a table is returned as a failed outcome so the other tables still run; an exception fails
      * every table that has no outcome.

@@ -96,13 +96,22 @@ public final class JobRunner {
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
         try {
             List<String> unsettled = targets.stream().filter(t -> !settled.contains(settledKey(job, t))).toList();
-            long abandoned = ledger.closeAbandoned(job.name(), unsettled, runId);
-            if (abandoned > 0) {
-                LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
-                        abandoned, job.name());
+            JobContext opening = context;
+            Runnable open = () -> {
+                long abandoned = ledger.closeAbandoned(job.name(), unsettled, runId);
+                if (abandoned > 0) {
+                    LOG.warn("closed {} ledger row(s) of an earlier {} run that ended without closing as failed",
+                            abandoned, job.name());
+                }
+                ledger.open(opening, targets);
+            };
+            if (job.readsWhileLedgerOpens()) {
+                context = context.withLedgerOpen(PerTable.alongside("ledger-open", open));
+            } else {
+                open.run();
             }
-            ledger.open(context, targets);
             List<TableOutcome> outcomes = runJob(job, context, targets);
+            context.awaitLedgerOpen();
             Instant endedAt = Instant.now();
             for (TableOutcome o : outcomes) {
                 events.table(o, Duration.between(startedAt, endedAt));

@@ -76,9 +76,13 @@ public final class RunLedger {
 
     /**
      * Per table, the ids of {@code job}'s runs that failed after the table's last successful run:
-     * the runs whose partial work the next run may have to undo.
+     * the runs whose partial work the next run may have to undo. A row still {@code running} from
+     * another run counts as failed: runs of a job on a table do not overlap, so it is abandoned
+     * ({@link #closeAbandoned}), which lets this be read while the current run's rows are written.
+     *
+     * @param currentRunId the run asking, whose own rows are left out
      */
-    public Map<String, java.util.Set<String>> failedSinceLastSuccess(String job) {
+    public Map<String, java.util.Set<String>> failedSinceLastSuccess(String job, String currentRunId) {
         Map<String, java.util.Set<String>> failed = new java.util.HashMap<>();
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return failed;
@@ -86,7 +90,8 @@ public final class RunLedger {
         // A few rows per table and run: collected and compared here, which spares a cold JVM the
         // seconds a shuffle and a join cost at the start of every run.
         List<Row> rows = spark.read().format("delta").load(path)
-                .where(functions.col("job").equalTo(job).and(functions.col("status").isin("succeeded", "failed")))
+                .where(functions.col("job").equalTo(job).and(functions.col(RUN_ID).notEqual(currentRunId))
+                        .and(functions.col("status").isin("succeeded", "failed", "running")))
                 .select("table_name", "run_id", "status", "started_at").collectAsList();
         Map<String, Timestamp> lastSuccess = new java.util.HashMap<>();
         for (Row r : rows) {
@@ -96,7 +101,7 @@ public final class RunLedger {
         }
         for (Row r : rows) {
             Timestamp last = lastSuccess.get(r.getString(0));
-            if (r.getString(2).equals("failed") && (last == null || r.getTimestamp(3).after(last))) {
+            if (!r.getString(2).equals("succeeded") && (last == null || r.getTimestamp(3).after(last))) {
                 failed.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
             }
         }

@@ -32,4 +32,24 @@ class ColumnTypeTest {
         assertThat(type("string").problemWith("anything")).isEmpty();
         assertThat(type("date").problemWith("")).as("empty is null, a rule question").isEmpty();
     }
+
+    @Test
+    void takesTheDatesLocalDateTakesAndNoOthers() {
+        // The hand-written check of yyyy-MM-dd must agree with java.time on every kind of edge.
+        String[] texts = {"2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "2024-04-31", "2024-12-31",
+            "2024-13-01", "2024-00-10", "2024-01-00", "0000-01-01", "9999-12-31", "2024-1-01", "2024/01/01",
+            "20240101", "2024-01-0a", "+12024-01-01", "-2024-01-01", "2024-01-01T00:00", " 2024-01-01",
+            "\u0662\u0660\u0662\u0664-01-01"};
+        for (String text : texts) {
+            boolean parses;
+            try {
+                java.time.LocalDate.parse(text.trim());
+                parses = true;
+            } catch (java.time.format.DateTimeParseException e) {
+                parses = false;
+            }
+            assertThat(type("date").problemWith(text).isEmpty()).as(text).isEqualTo(parses);
+        }
+        assertThat(type("date").problemWith("2023-02-29")).contains("not a date: '2023-02-29'");
+    }
 }

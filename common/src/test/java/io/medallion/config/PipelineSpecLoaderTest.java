@@ -511,7 +511,18 @@ class PipelineSpecLoaderTest {
         assertThat(bronze.vacuumRetentionHours()).isEqualTo(168);
         assertThat(bronze.tableProperties()).containsEntry("delta.deletedFileRetentionDuration", "interval 168 hours")
                 .containsEntry("delta.logRetentionDuration", "interval 720 hours")
-                .containsEntry("delta.checkpointInterval", "10");
+                .containsEntry("delta.checkpointInterval", "10")
+                .as("bronze keeps statistics on the columns its readers filter on, not on its text")
+                .containsEntry("delta.dataSkippingStatsColumns",
+                        "_ingest_run_id,_ingested_at,_source_file,_source_line,_parse_error");
+        assertThat(orders.tableProperties()).as("Delta's default: no list")
+                .doesNotContainKey("delta.dataSkippingStatsColumns");
+        MaintenanceSpec zordered = load(VALID + """
+                maintenance:
+                  silver.orders: {zorder_by: [placed], stats_columns: [id]}
+                """, Map.of()).maintenance(TableRef.parse("silver.orders"));
+        assertThat(zordered.tableProperties()).as("Z-order needs statistics on its columns")
+                .containsEntry("delta.dataSkippingStatsColumns", "id,placed");
         assertThat(spec.maintenanceDeclared()).isTrue();
         assertThat(load(VALID, Map.of()).maintenanceDeclared()).isFalse();
     }

@@ -3,6 +3,7 @@ package io.medallion.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.Layer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,8 @@ class SpecKeysTest {
         DEFAULTS.put(maintained + "deleted_file_retention", "7d");
         DEFAULTS.put(maintained + "log_retention", "30d");
         DEFAULTS.put(maintained + "checkpoint_interval", "10");
+        DEFAULTS.put(maintained + "stats_columns",
+                "none; bronze: [_ingest_run_id, _ingested_at, _source_file, _source_line, _parse_error]");
     }
 
     @Test
@@ -98,6 +101,8 @@ class SpecKeysTest {
         assertThat(SpecKeys.MIN_FRACTION.defaultValue()).isEqualTo(1.0);
         assertThat(SpecKeys.PROFILE.defaultValue()).isEqualTo(SparkProfile.LOCAL);
         assertThat(SpecKeys.TRAILING_DELIMITER.defaultValue()).isTrue();
+        assertThat(SpecKeys.STATS_COLUMNS.defaultIn(Layer.BRONZE)).isEqualTo(BronzeColumns.STATS);
+        assertThat(SpecKeys.STATS_COLUMNS.defaultIn(Layer.SILVER)).isEmpty();
     }
 
     @Test

@@ -53,6 +53,31 @@ class RunLedgerTest {
     }
 
     @Test
+    void failedSinceLastSuccessAreTheFailedAndAbandonedRunsAfterIt() {
+        SparkSession spark = TestSpark.session();
+        RunLedger ledger = new RunLedger(spark, dir.resolve("runs").toString());
+        Instant t = Instant.parse("2024-01-02T00:00:00Z");
+        String[][] runs = {{"run-1", "failed"}, {"run-2", "succeeded"}, {"run-3", "failed"}, {"run-4", "running"},
+            {"run-5", "running"}};
+        for (int i = 0; i < runs.length; i++) {
+            JobContext c = new JobContext(runs[i][0], "bronze", LocalDate.parse("2024-01-02"), t.plusSeconds(i), null,
+                    List.of(), spark, null);
+            ledger.open(c, List.of("orders"));
+            if (!runs[i][1].equals("running")) {
+                TableOutcome.Builder o = TableOutcome.builder("orders");
+                ledger.close(c, List.of(runs[i][1].equals("failed") ? TableOutcome.failed("orders", "boom")
+                        : o.build()), t.plusSeconds(i));
+            }
+        }
+        ledger.open(new JobContext("run-s", "silver", LocalDate.parse("2024-01-02"), t.plusSeconds(9), null,
+                List.of(), spark, null), List.of("orders"));
+
+        // run-5 is the run asking; run-4 never closed, so it died; run-1 came before the success.
+        assertThat(ledger.failedSinceLastSuccess("bronze", "run-5"))
+                .isEqualTo(java.util.Map.of("orders", java.util.Set.of("run-3", "run-4")));
+    }
+
+    @Test
     void anUnpartitionedLedgerFromAnEarlierVersionIsStillOpenedAndClosed() {
         SparkSession spark = TestSpark.session();
         String path = dir.resolve("old-runs").toString();

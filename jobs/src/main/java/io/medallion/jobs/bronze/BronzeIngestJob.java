@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.TableRef;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
@@ -11,6 +12,7 @@ import io.medallion.run.JobContext;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
+import io.medallion.jobs.bronze.source.RecordCount;
 import io.medallion.jobs.bronze.source.SourceReader;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -23,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -59,11 +65,17 @@ public final class BronzeIngestJob implements Job {
         return "bronze";
     }
 
+    /** Bronze lists, fingerprints and counts the new files while the ledger opens; it writes after. */
+    @Override
+    public boolean readsWhileLedgerOpens() {
+        return true;
+    }
+
     @Override
     public List<TableOutcome> run(JobContext context) {
         IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake());
         Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
-        Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name());
+        Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name(), context.runId());
         List<Row> proven = Collections.synchronizedList(new ArrayList<>());
         List<TableOutcome> outcomes = PerTable.run(context.tables(), TABLE_PARALLELISM, table -> {
             try {
@@ -98,10 +110,6 @@ public final class BronzeIngestJob implements Job {
                 .stream().map(f -> f.batchDate() != null ? f : f.withBatchDate(recorded.containsKey(f.path())
                         ? recorded.get(f.path()).batchDate() : context.runDate())).toList();
         List<LandingFile> due = all.stream().filter(f -> !f.batchDate().isAfter(context.runDate())).toList();
-        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded, failedRuns);
-        if (rolledBack > 0) {
-            outcome.metric("rows_rolled_back", rolledBack);
-        }
         refuseChangedFiles(context, table, all, recorded, hadoop);
 
         List<LandingFile> fresh = due.stream().filter(f -> !recorded.containsKey(f.path())).toList();
@@ -112,23 +120,31 @@ public final class BronzeIngestJob implements Job {
             LOG.warn("{}: no landing files at all under {}", table.name(),
                     LandingScanner.describe(context.spec().storage().landingRoot(), table.source()));
         }
+        long bytes = fresh.stream().mapToLong(LandingFile::size).sum();
+        Set<String> dates = new TreeSet<>();
+        fresh.forEach(f -> dates.add(f.batchDate().toString()));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        SourceReader reader = SourceReader.of(table);
+        if (!fresh.isEmpty()) {
+            LOG.info("{}: ingesting {} new file(s), {} MB, batch date(s) {}", table.name(), fresh.size(),
+                    String.format("%.1f", bytes / 1e6), dates);
+        }
+        long digestStart = System.nanoTime();
+        Map<String, FileDigest> digests = digest(jsc, fresh, reader, hadoop);
+        if (table.source().format().isTyped() && !digests.isEmpty()) {
+            checkTyped(spark, table, digests);
+        }
+
+        // The reads are done: from here on this run writes, which needs its ledger rows.
+        context.awaitLedgerOpen();
+        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded, failedRuns);
+        if (rolledBack > 0) {
+            outcome.metric("rows_rolled_back", rolledBack);
+        }
         if (fresh.isEmpty()) {
             LOG.info("{}: no new landing files up to {} ({} already ingested)", table.name(), context.runDate(),
                     due.size());
             return outcome.metric("files_ingested", 0).build();
-        }
-        long bytes = fresh.stream().mapToLong(LandingFile::size).sum();
-        Set<String> dates = new TreeSet<>();
-        fresh.forEach(f -> dates.add(f.batchDate().toString()));
-        LOG.info("{}: ingesting {} new file(s), {} MB, batch date(s) {}", table.name(), fresh.size(),
-                String.format("%.1f", bytes / 1e6), dates);
-
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        SourceReader reader = SourceReader.of(table);
-        long digestStart = System.nanoTime();
-        Map<String, FileDigest> digests = digest(jsc, fresh, reader, hadoop);
-        if (table.source().format().isTyped()) {
-            digests.replaceAll((path, d) -> d.withCount(TypedFiles.check(spark, table, path)));
         }
         List<String> rejected = new ArrayList<>();
         digests.values().stream().filter(d -> d.count().rejected() != null)
@@ -161,6 +177,7 @@ public final class BronzeIngestJob implements Job {
         // Created first so the table gets the spec's Delta properties; appends then add to it.
         DeltaTables.createIfMissing(spark, bronzePath, spark.createDataFrame(List.of(), BronzeSchema.of(table)),
                 List.of(BronzeColumns.BATCH_DATE), context.spec().maintenance(bronze).tableProperties());
+        long before = DeltaLogFiles.latestVersion(hadoop.get(), bronzePath);
         rows.write().format("delta").mode("append")
                 .partitionBy(BronzeColumns.BATCH_DATE)
                 .option("mergeSchema", "true")
@@ -171,7 +188,10 @@ public final class BronzeIngestJob implements Job {
 
         Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
-        Appended counts = proveComplete(table, appended, fresh, digests, runId, ingestedAt);
+        // Delta's own count of the files the append added (none when it made no commit: no rows).
+        long dataFiles = DeltaLogFiles.latestVersion(hadoop.get(), bronzePath) == before ? 0
+                : DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, bronzePath, "WRITE"), "numFiles");
+        Appended counts = proveComplete(table, appended, fresh, digests, runId, ingestedAt, dataFiles);
         List<String> drift = driftedFields(spark, appended, table);
         proven.addAll(counts.records());
 
@@ -213,17 +233,15 @@ public final class BronzeIngestJob implements Job {
      * count would cost a second aggregation over every row.)
      */
     private static Appended proveComplete(TableSpec table, Dataset<Row> appended, List<LandingFile> files,
-                                          Map<String, FileDigest> digests, String runId, Timestamp ingestedAt) {
+                                          Map<String, FileDigest> digests, String runId, Timestamp ingestedAt,
+                                          long dataFiles) {
         Map<String, long[]> perFile = new HashMap<>();
-        Set<Object> dataFiles = new HashSet<>();
-        for (Row r : appended.withColumn("_data_file", functions.input_file_name()).groupBy(BronzeColumns.SOURCE_FILE)
+        for (Row r : appended.groupBy(BronzeColumns.SOURCE_FILE)
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col(BronzeColumns.PARSE_ERROR)),
                         functions.min(BronzeColumns.SOURCE_LINE), functions.max(BronzeColumns.SOURCE_LINE),
-                        functions.sum(BronzeColumns.SOURCE_LINE),
-                        functions.collect_set(functions.col("_data_file")))
+                        functions.sum(BronzeColumns.SOURCE_LINE))
                 .collectAsList()) {
             perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)});
-            dataFiles.addAll(r.getList(6));
         }
         long lines = 0;
         long rows = 0;
@@ -249,13 +267,34 @@ public final class BronzeIngestJob implements Job {
             records.add(RowFactory.create(table.name(), f.path(), Date.valueOf(f.batchDate()), f.size(),
                     new Timestamp(f.modifiedAt()), d.sha256(), d.records(), counts[1], runId, ingestedAt));
         }
-        return new Appended(lines, rows, malformed, skipped, dataFiles.size(), records);
+        return new Appended(lines, rows, malformed, skipped, dataFiles, records);
+    }
+
+    /**
+     * Counts each typed file's records, or refuses it, on a few threads: a file's check is a
+     * footer read, or a Spark job or two, mostly waiting on storage.
+     */
+    private static void checkTyped(SparkSession spark, TableSpec table, Map<String, FileDigest> digests)
+            throws InterruptedException, ExecutionException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, digests.size()));
+        try {
+            Map<String, Future<RecordCount>> counts = new LinkedHashMap<>();
+            digests.keySet().forEach(path -> counts.put(path, pool.submit(() -> TypedFiles.check(spark, table, path))));
+            for (Map.Entry<String, Future<RecordCount>> e : counts.entrySet()) {
+                digests.put(e.getKey(), digests.get(e.getKey()).withCount(e.getValue().get()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static Map<String, FileDigest> digest(JavaSparkContext jsc, List<LandingFile> files, SourceReader reader,
                                                   HadoopConf hadoop) {
         List<String> paths = files.stream().map(LandingFile::path).toList();
         Map<String, FileDigest> digests = new LinkedHashMap<>();
+        if (paths.isEmpty()) {
+            return digests;
+        }
         for (FileDigest d : jsc.parallelize(paths, paths.size()).map(p -> FileDigest.of(p, reader, hadoop.get()))
                 .collect()) {
             digests.put(d.path(), d);

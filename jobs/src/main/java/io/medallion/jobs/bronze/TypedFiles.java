@@ -15,16 +15,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Parquet, Avro and ORC landing files, read with Spark's own readers. Each file is checked on
@@ -67,31 +72,43 @@ final class TypedFiles {
     /** Counts the file's records, or says why the file is refused. */
     static RecordCount check(SparkSession spark, TableSpec table, String path) {
         try {
-            Dataset<Row> file = read(spark, table, path);
-            List<String> problems = new ArrayList<>();
-            for (ColumnSpec c : table.schema()) {
-                StructField f = field(file, c);
-                DataType declared = c.type().sparkType();
-                if (f == null) {
-                    if (c.required()) {
-                        problems.add("has no column " + c.from() + ", which the spec requires");
-                    }
-                } else if (!widensTo(f.dataType(), declared)) {
-                    problems.add("column " + c.from() + " is " + f.dataType().simpleString() + ", declared "
-                            + c.type() + " (only a safe widening is read: int to bigint, float to double, a decimal "
-                            + "to a wider one)");
+            if (table.source().format() == SourceFormat.PARQUET) {
+                // The footer holds the schema and the row counts: read here, it spares a Spark job
+                // for the schema and another for the count, per file.
+                try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(
+                        new Path(path), spark.sparkContext().hadoopConfiguration()))) {
+                    StructType schema = new ParquetToSparkSchemaConverter(spark.sessionState().conf())
+                            .convert(footer.getFooter().getFileMetaData().getSchema());
+                    return check(table, spark.createDataFrame(List.of(), schema), footer.getRecordCount());
                 }
             }
-            if (!problems.isEmpty()) {
-                return RecordCount.rejected(String.join("; ", problems));
-            }
-            long records = file.count();
-            return RecordCount.numbered(records);
+            Dataset<Row> file = read(spark, table, path);
+            RecordCount schemaProblems = check(table, file, 0);
+            return schemaProblems.rejected() != null ? schemaProblems : RecordCount.numbered(file.count());
         } catch (Exception e) { // SparkException is checked in Java's terms, but Scala declares nothing
             // A truncated or corrupt file: Spark cannot read its footer or its pages.
             return RecordCount.rejected("cannot be read as " + table.source().format().specName() + ": "
                     + deepestMessage(e));
         }
+    }
+
+    /** {@code records} numbered, unless the file's columns do not fit the declared ones. */
+    private static RecordCount check(TableSpec table, Dataset<Row> file, long records) {
+        List<String> problems = new ArrayList<>();
+        for (ColumnSpec c : table.schema()) {
+            StructField f = field(file, c);
+            DataType declared = c.type().sparkType();
+            if (f == null) {
+                if (c.required()) {
+                    problems.add("has no column " + c.from() + ", which the spec requires");
+                }
+            } else if (!widensTo(f.dataType(), declared)) {
+                problems.add("column " + c.from() + " is " + f.dataType().simpleString() + ", declared "
+                        + c.type() + " (only a safe widening is read: int to bigint, float to double, a decimal "
+                        + "to a wider one)");
+            }
+        }
+        return problems.isEmpty() ? RecordCount.numbered(records) : RecordCount.rejected(String.join("; ", problems));
     }
 
     /** The innermost cause's message: Spark wraps a reader's own words in several layers of job failure. */
