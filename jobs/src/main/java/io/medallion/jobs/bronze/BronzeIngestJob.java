@@ -43,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * {@code medallion bronze}: takes each table's new landing files (batch date up to the run
  * date) into its bronze Delta table, exactly once per file.
  *
- * <p>Order of a table's ingest, and why: roll back a previous run's bronze append that never got
- * recorded (it crashed in between); refuse the table if an ingested file has changed; fingerprint
- * the new files; append their rows in one commit tagged with the run id; prove bronze holds each
- * file's every line; then, when every table is done, record the files of all tables in one
- * commit. A crash at any point leaves either nothing or an unrecorded append that the next run
- * removes before ingesting again.
+ * <p>Order of a table's ingest, and why: refuse the table if an ingested file has changed;
+ * fingerprint and count the new files (these reads overlap the ledger's opening commit); roll back
+ * a previous run's bronze append that never got recorded (it crashed in between); append the new
+ * files' rows in one commit tagged with the run id; prove bronze holds each file's every line;
+ * then, when every table is done, record the files of all tables in one commit. A crash at any
+ * point leaves either nothing or an unrecorded append that the next run removes before ingesting
+ * again.
  */
 public final class BronzeIngestJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
