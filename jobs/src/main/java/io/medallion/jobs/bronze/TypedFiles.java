@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -77,9 +78,8 @@ final class TypedFiles {
                 // for the schema and another for the count, per file.
                 try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(
                         new Path(path), spark.sparkContext().hadoopConfiguration()))) {
-                    StructType schema = new ParquetToSparkSchemaConverter(spark.sessionState().conf())
-                            .convert(footer.getFooter().getFileMetaData().getSchema());
-                    return check(table, spark.createDataFrame(List.of(), schema), footer.getRecordCount());
+                    return check(table, spark.createDataFrame(List.of(), schema(spark, footer)),
+                            footer.getRecordCount());
                 }
             }
             Dataset<Row> file = read(spark, table, path);
@@ -90,6 +90,23 @@ final class TypedFiles {
             return RecordCount.rejected("cannot be read as " + table.source().format().specName() + ": "
                     + deepestMessage(e));
         }
+    }
+
+    /**
+     * The file's schema as Spark's reader infers it: the Spark schema a Spark writer kept in the
+     * footer, else the Parquet schema converted.
+     */
+    private static StructType schema(SparkSession spark, ParquetFileReader footer) {
+        FileMetaData meta = footer.getFooter().getFileMetaData();
+        String kept = meta.getKeyValueMetaData().get("org.apache.spark.sql.parquet.row.metadata");
+        try {
+            if (kept != null && DataType.fromJson(kept) instanceof StructType schema) {
+                return schema;
+            }
+        } catch (RuntimeException e) {
+            // an older writer's form of the schema: the Parquet schema says the same
+        }
+        return new ParquetToSparkSchemaConverter(spark.sessionState().conf()).convert(meta.getSchema());
     }
 
     /** {@code records} numbered, unless the file's columns do not fit the declared ones. */
