@@ -76,8 +76,7 @@ public final class DeltaTables {
     public static long appendToNew(SparkSession spark, String path, Dataset<Row> rows) {
         long before = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
         rows.write().format("delta").mode("append").save(path);
-        DeltaLogFiles.CommitInfo last = lastCommit(spark, path, "WRITE", before);
-        return last == null ? 0 : metric(last.operationMetrics(), "numOutputRows");
+        return metric(metricsSince(spark, path, "WRITE", before), "numOutputRows");
     }
 
     /** How many rows the write just committed to the table wrote (Delta's {@code numOutputRows}); see {@link #lastCommit}. */
@@ -112,7 +111,15 @@ public final class DeltaTables {
     public static Map<String, String> merge(SparkSession spark, String path, DeltaMergeBuilder merge) {
         long before = DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path);
         merge.execute();
-        DeltaLogFiles.CommitInfo last = lastCommit(spark, path, "MERGE", before);
+        return metricsSince(spark, path, "MERGE", before);
+    }
+
+    /**
+     * Delta's metrics of the {@code operation} just committed to the table, which was at version
+     * {@code before}; an empty map when it made no commit (a write or MERGE with no row).
+     */
+    public static Map<String, String> metricsSince(SparkSession spark, String path, String operation, long before) {
+        DeltaLogFiles.CommitInfo last = lastCommit(spark, path, operation, before);
         return last == null ? Map.of() : last.operationMetrics();
     }
 

@@ -91,17 +91,19 @@ public final class RunLedger {
         // seconds a shuffle and a join cost at the start of every run.
         List<Row> rows = spark.read().format("delta").load(path)
                 .where(functions.col("job").equalTo(job).and(functions.col(RUN_ID).notEqual(currentRunId))
-                        .and(functions.col("status").isin("succeeded", "failed", "running")))
+                        .and(functions.col("status").isin(TableStatus.SUCCEEDED.ledgerName(),
+                                TableStatus.FAILED.ledgerName(), TableStatus.RUNNING.ledgerName())))
                 .select("table_name", "run_id", "status", "started_at").collectAsList();
         Map<String, Timestamp> lastSuccess = new java.util.HashMap<>();
         for (Row r : rows) {
-            if (r.getString(2).equals("succeeded")) {
+            if (r.getString(2).equals(TableStatus.SUCCEEDED.ledgerName())) {
                 lastSuccess.merge(r.getString(0), r.getTimestamp(3), (a, b) -> a.after(b) ? a : b);
             }
         }
         for (Row r : rows) {
             Timestamp last = lastSuccess.get(r.getString(0));
-            if (!r.getString(2).equals("succeeded") && (last == null || r.getTimestamp(3).after(last))) {
+            boolean succeeded = r.getString(2).equals(TableStatus.SUCCEEDED.ledgerName());
+            if (!succeeded && (last == null || r.getTimestamp(3).after(last))) {
                 failed.computeIfAbsent(r.getString(0), t -> new java.util.HashSet<>()).add(r.getString(1));
             }
         }

@@ -190,8 +190,7 @@ public final class BronzeIngestJob implements Job {
         Dataset<Row> appended = spark.read().format("delta").load(bronzePath)
                 .where(functions.col(BronzeColumns.INGEST_RUN_ID).equalTo(runId));
         // Delta's own count of the files the append added (none when it made no commit: no rows).
-        long dataFiles = DeltaLogFiles.latestVersion(hadoop.get(), bronzePath) == before ? 0
-                : DeltaTables.metric(DeltaTables.lastCommitMetrics(spark, bronzePath, "WRITE"), "numFiles");
+        long dataFiles = DeltaTables.metric(DeltaTables.metricsSince(spark, bronzePath, "WRITE", before), "numFiles");
         Appended counts = proveComplete(table, appended, fresh, digests, runId, ingestedAt, dataFiles);
         List<String> drift = driftedFields(spark, appended, table);
         proven.addAll(counts.records());
