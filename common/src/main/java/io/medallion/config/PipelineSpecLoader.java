@@ -41,6 +41,8 @@ public final class PipelineSpecLoader {
 
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    /** A database name part: letters, digits, _ and $; nothing a statement could be hidden in. */
+    private static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -299,6 +301,9 @@ public final class PipelineSpecLoader {
         Set<String> columns = new HashSet<>();
         schema.forEach(c -> columns.add(c.name()));
 
+        if (source.jdbc() != null) {
+            checkJdbcColumns(node, source.jdbc(), schema);
+        }
         Optional<CdcSpec> cdc = SpecKeys.CDC_SECTION.find(node).map(c -> bindCdc(c, source));
         List<String> key = checkColumns(node, SpecKeys.KEY, columns, Set.of());
         if (cdc.isPresent() && key.isEmpty()) {
@@ -307,6 +312,10 @@ public final class PipelineSpecLoader {
         Set<String> orderable = new HashSet<>(BronzeColumns.ALL);
         cdc.ifPresent(c -> orderable.add(c.sequenceField()));
         List<String> latestBy = checkColumns(node, SpecKeys.LATEST_BY, columns, orderable);
+        if (latestBy.isEmpty() && source.jdbc() != null) {
+            // A key's latest extract is its newest version: the watermark says which that is.
+            latestBy = source.jdbc().watermark();
+        }
         List<String> partitionBy = checkColumns(node, SpecKeys.PARTITION_BY, columns, Set.of());
         Map<String, ColumnSpec> byName = new LinkedHashMap<>();
         schema.forEach(c -> byName.put(c.name(), c));
@@ -354,13 +363,25 @@ public final class PipelineSpecLoader {
             case DELIMITED -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.TRAILING_DELIMITER.name()};
             case CSV -> new String[] {SpecKeys.DELIMITER.name(), SpecKeys.HEADER.name(), SpecKeys.QUOTE.name(),
                 SpecKeys.ESCAPE.name(), SpecKeys.NULL_VALUE.name(), SpecKeys.COMMENT.name(), SpecKeys.ENCODING.name()};
-            case JSONL, JSON, PARQUET, AVRO, ORC -> new String[0];
+            case JSONL, JSON, PARQUET, AVRO, ORC, JDBC -> new String[0];
         };
     }
 
     private SourceSpec bindSource(SpecNode node) {
         node.allowOnly(SpecKeys.in(SpecKeys.SOURCE));
         SourceFormat format = SpecKeys.FORMAT.read(node);
+        for (SpecKey<?> k : format.isDatabase() ? SpecKeys.FILE_ONLY : SpecKeys.JDBC_ONLY) {
+            if (node.has(k.name())) {
+                throw node.error(k.name(), "'" + k.name() + "' is for " + (format.isDatabase() ? "landing files"
+                        : "format jdbc") + ", not format " + format.specName());
+            }
+        }
+        if (format.isDatabase()) {
+            return SourceSpec.database(bindJdbc(node));
+        }
+        if (!node.has(SpecKeys.SOURCE_PATH.name())) {
+            throw node.error(SpecKeys.SOURCE_PATH.name(), "required key is missing (" + SpecKeys.SOURCE_PATH.help() + ")");
+        }
         SpecNode options = SpecKeys.OPTIONS.find(node).orElseGet(() -> node.emptyChild(SpecKeys.OPTIONS.name()));
         options.allowOnly(optionsOf(format));
         String delimiter = format == SourceFormat.CSV && !options.has(SpecKeys.DELIMITER.name()) ? ","
@@ -381,7 +402,77 @@ public final class PipelineSpecLoader {
                     + "' is not a folder key: lower case letters, digits and _, starting with a letter");
         }
         return new SourceSpec(format, SpecKeys.SOURCE_PATH.read(node), SpecKeys.GLOB.read(node), layout, partitionKey,
-                delimiter, SpecKeys.TRAILING_DELIMITER.read(options), csv);
+                delimiter, SpecKeys.TRAILING_DELIMITER.read(options), csv, null);
+    }
+
+    private static JdbcSpec bindJdbc(SpecNode node) {
+        String url = SpecKeys.JDBC_URL.read(node);
+        if (url == null || !url.startsWith("jdbc:")) {
+            throw node.error(SpecKeys.JDBC_URL.name(), url == null ? "required key is missing ("
+                    + SpecKeys.JDBC_URL.help() + ")" : "'" + JdbcUrls.withoutCredentials(url)
+                    + "' is not a JDBC URL (jdbc:postgresql://host:port/db)");
+        }
+        String table = SpecKeys.JDBC_TABLE.read(node);
+        String query = SpecKeys.JDBC_QUERY.read(node);
+        if ((table == null) == (query == null)) {
+            throw node.error("give either table or query, not " + (table == null ? "neither" : "both"));
+        }
+        if (table != null) {
+            String[] parts = table.split("\\.", -1);
+            if (parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(p -> !SQL_NAME.matcher(p).matches())) {
+                throw node.error(SpecKeys.JDBC_TABLE.name(), "'" + table + "' is not a table name: schema.table, "
+                        + "each part letters, digits, _ and $");
+            }
+        }
+        if (query != null) {
+            String q = query.strip();
+            if (!q.regionMatches(true, 0, "select", 0, 6) && !q.regionMatches(true, 0, "with", 0, 4) || q.contains(";")) {
+                throw node.error(SpecKeys.JDBC_QUERY.name(), "a source query is one SELECT (or WITH ... SELECT) "
+                        + "statement, without ';'");
+            }
+        }
+        JdbcMode mode = SpecKeys.JDBC_MODE.read(node);
+        List<String> watermark = SpecKeys.WATERMARK.read(node);
+        if (mode == JdbcMode.INCREMENTAL && watermark.isEmpty()) {
+            throw node.error(SpecKeys.WATERMARK.name(), "an incremental extract needs a watermark: monotonic "
+                    + "columns such as [updated_at, id] (or mode: snapshot)");
+        }
+        if (mode == JdbcMode.SNAPSHOT && !watermark.isEmpty()) {
+            throw node.error(SpecKeys.WATERMARK.name(), "a snapshot reads the whole table: it takes no watermark");
+        }
+        String partitionColumn = SpecKeys.PARTITION_COLUMN.read(node);
+        int partitions = SpecKeys.PARTITIONS.read(node);
+        if (partitions > 1 && partitionColumn == null) {
+            throw node.error(SpecKeys.PARTITIONS.name(), "a parallel read needs partition_column to split on");
+        }
+        return new JdbcSpec(url, SpecKeys.JDBC_USER.read(node), SpecKeys.JDBC_PASSWORD.read(node), table, query, mode,
+                watermark, SpecKeys.LAG.read(node), partitionColumn, partitions, SpecKeys.FETCH_SIZE.read(node),
+                SpecKeys.CONNECT_ATTEMPTS.read(node), SpecKeys.RETRY_BACKOFF.read(node));
+    }
+
+    /** A database table's columns, watermark and split column: names the database can be asked for. */
+    private static void checkJdbcColumns(SpecNode table, JdbcSpec jdbc, List<ColumnSpec> schema) {
+        Set<String> declared = new HashSet<>();
+        for (int i = 0; i < schema.size(); i++) {
+            ColumnSpec c = schema.get(i);
+            declared.add(c.name());
+            if (!SQL_NAME.matcher(c.from()).matches()) {
+                throw new SpecException(table.file(), table.path() + ".schema[" + i + "].from", "'" + c.from()
+                        + "' is not a database column name: letters, digits, _ and $");
+            }
+        }
+        SpecNode source = SpecKeys.SOURCE_SECTION.read(table);
+        List<String> named = new ArrayList<>(jdbc.watermark());
+        if (jdbc.partitionColumn() != null) {
+            named.add(jdbc.partitionColumn());
+        }
+        for (String n : named) {
+            if (!declared.contains(n)) {
+                String key = jdbc.watermark().contains(n) ? SpecKeys.WATERMARK.name() : SpecKeys.PARTITION_COLUMN.name();
+                throw source.error(key, "column '" + n + "' is not in the table's schema (valid: "
+                        + String.join(", ", new java.util.TreeSet<>(declared)) + ")");
+            }
+        }
     }
 
     private static void checkCsv(SpecNode options, CsvOptions csv, String delimiter) {

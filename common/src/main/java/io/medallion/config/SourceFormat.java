@@ -2,7 +2,7 @@ package io.medallion.config;
 
 import java.util.Locale;
 
-/** How a landing file is laid out. */
+/** How a table's raw data is written: a landing file's layout, or a database. */
 public enum SourceFormat {
     /** One record per line, fields separated by a delimiter, no quoting, like TPC-H's dbgen output. */
     DELIMITED,
@@ -15,7 +15,9 @@ public enum SourceFormat {
     /** Typed files, read with Spark's own readers: types are checked against the schema, never cast silently. */
     PARQUET,
     AVRO,
-    ORC;
+    ORC,
+    /** A database table or query, read over JDBC with the database's types, checked like typed files'. */
+    JDBC;
 
     public String specName() {
         return name().toLowerCase(Locale.ROOT);
@@ -24,6 +26,11 @@ public enum SourceFormat {
     /** Whether the files carry their own types (Parquet, Avro, ORC) rather than text. */
     public boolean isTyped() {
         return this == PARQUET || this == AVRO || this == ORC;
+    }
+
+    /** Whether the source is a database rather than landing files. */
+    public boolean isDatabase() {
+        return this == JDBC;
     }
 
     /** Whether the records are JSON objects, whose undeclared fields bronze keeps in {@code _rescued}. */

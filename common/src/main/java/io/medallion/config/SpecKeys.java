@@ -76,9 +76,10 @@ public final class SpecKeys {
 
     static final SpecKey<SourceFormat> FORMAT = add(enumKey(SOURCE, "format", SourceFormat.class, null,
             "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines), parquet, "
-                    + "avro, orc"));
-    static final SpecKey<String> SOURCE_PATH = add(SpecKey.of(SOURCE, "path", "path", null,
-            "the folder under the landing root that holds the table's files", SpecNode::asText));
+                    + "avro, orc; or jdbc, a database table"));
+    static final SpecKey<String> SOURCE_PATH = add(SpecKey.optional(SOURCE, "path", "path",
+            "the folder under the landing root that holds the table's files (required for files)", SpecNode::asText,
+            null));
     static final SpecKey<String> GLOB = add(text(SOURCE, "glob", "*",
             "which file names are data; with layout flat, **/ matches any subfolder (**/*.csv)"));
     static final SpecKey<LandingLayout> LAYOUT = add(enumKey(SOURCE, "layout", LandingLayout.class, "date_folders",
@@ -104,6 +105,42 @@ public final class SpecKeys {
             "lines starting with this prefix are skipped and counted (csv)"));
     static final SpecKey<String> ENCODING = add(text(SOURCE_OPTIONS, "encoding", "UTF-8",
             "the files' character set, ASCII-compatible; invalid bytes make a parse error (csv)"));
+
+    static final SpecKey<String> JDBC_URL = add(SpecKey.optional(SOURCE, "url", "JDBC URL",
+            "the database (jdbc; required for it): jdbc:postgresql://host:port/db; the URL picks the driver",
+            SpecNode::asText, null));
+    static final SpecKey<String> JDBC_USER = add(text(SOURCE, "user", "", "the database user (jdbc)"));
+    static final SpecKey<String> JDBC_PASSWORD = add(SpecKey.of(SOURCE, "password", "secret", "",
+            "the user's password (jdbc): from the environment (${PGPASSWORD}), never in a file", SpecNode::asTextOrEmpty));
+    static final SpecKey<String> JDBC_TABLE = add(SpecKey.optional(SOURCE, "table", "schema.table",
+            "the table to extract (jdbc; this or query)", SpecNode::asText, null));
+    static final SpecKey<String> JDBC_QUERY = add(SpecKey.optional(SOURCE, "query", "SQL",
+            "one SELECT whose rows are the source (jdbc; this or table)", SpecNode::asText, null));
+    static final SpecKey<JdbcMode> JDBC_MODE = add(enumKey(SOURCE, "mode", JdbcMode.class, "incremental",
+            "incremental: rows above the last extract's watermark; snapshot: the whole table, deletes derived (jdbc)"));
+    static final SpecKey<List<String>> WATERMARK = add(columns(SOURCE, "watermark",
+            "monotonic columns compared in order, the last a tie-breaker: [updated_at, id] (jdbc incremental; required)"));
+    // Rows committed in the last minutes may still be invisible to this run's snapshot of the database.
+    static final SpecKey<java.time.Duration> LAG = add(SpecKey.of(SOURCE, "lag", "duration", "5m",
+            "an extract stops this far behind the run's start; later rows wait for the next run (jdbc incremental)",
+            Values::duration));
+    static final SpecKey<String> PARTITION_COLUMN = add(SpecKey.optional(SOURCE, "partition_column", "column",
+            "a number, date or timestamp column to split the read on; bounds come from a min/max query (jdbc)",
+            SpecNode::asText, null));
+    static final SpecKey<Integer> PARTITIONS = add(SpecKey.of(SOURCE, "partitions", "count", "1",
+            "connections reading side by side, with partition_column (jdbc)", Values::positive));
+    static final SpecKey<Integer> FETCH_SIZE = add(SpecKey.of(SOURCE, "fetch_size", "rows", "10000",
+            "rows fetched per round trip (jdbc)", Values::positive));
+    static final SpecKey<Integer> CONNECT_ATTEMPTS = add(SpecKey.of(SOURCE, "connect_attempts", "count", "3",
+            "tries to reach the database before the table fails; a refused login fails at once (jdbc)",
+            Values::positive));
+    static final SpecKey<java.time.Duration> RETRY_BACKOFF = add(SpecKey.of(SOURCE, "retry_backoff", "duration", "2s",
+            "the wait before the second try, doubled for each later one (jdbc)", Values::duration));
+
+    /** The source keys only landing files take, and those only a database takes. */
+    static final List<SpecKey<?>> FILE_ONLY = List.of(SOURCE_PATH, GLOB, LAYOUT, PARTITION_KEY, OPTIONS);
+    static final List<SpecKey<?>> JDBC_ONLY = List.of(JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_TABLE, JDBC_QUERY,
+            JDBC_MODE, WATERMARK, LAG, PARTITION_COLUMN, PARTITIONS, FETCH_SIZE, CONNECT_ATTEMPTS, RETRY_BACKOFF);
 
     static final SpecKey<String> COLUMN_NAME = add(SpecKey.of(COLUMN, "name", "name", null,
             "letters, digits and _, starting with a letter", SpecNode::asText));

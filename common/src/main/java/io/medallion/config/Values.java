@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 final class Values {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([hd])");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final long MB = 1024L * 1024;
 
     private Values() {
@@ -98,6 +99,22 @@ final class Values {
         }
         long n = Long.parseLong(m.group(1));
         return m.group(2).equals("d") ? n * 24 : n;
+    }
+
+    /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or {@code 1d}. */
+    static java.time.Duration duration(SpecNode node) {
+        Matcher m = SHORT_DURATION.matcher(node.asText().trim());
+        if (!m.matches()) {
+            throw node.error("expected a duration such as 30s, 5m, 2h or 1d, got '" + node.asText() + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     static int positive(SpecNode node) {

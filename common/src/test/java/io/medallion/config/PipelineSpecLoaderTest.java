@@ -37,6 +37,31 @@ class PipelineSpecLoaderTest {
                 latest_by: [_batch_date, _source_line]
             """;
 
+    private static final String JDBC_FROM = "{format: delimited, path: orders}";
+    private static final String JDBC = "{format: jdbc, url: \"jdbc:postgresql://db:5432/shop\", user: app, "
+            + "password: \"${PG_PASSWORD:-unset}\", table: shop.orders, watermark: [placed, id]}";
+
+    @Test
+    void aDatabaseSourceBindsItsConnectionExtractAndDefaults() throws IOException {
+        PipelineSpec spec = load(VALID.replace(JDBC_FROM, JDBC.replace("id]}", "id], partition_column: id, partitions: 4}"))
+                .replace("latest_by: [_batch_date, _source_line]\n", ""), Map.of("PG_PASSWORD", "s3cret"));
+        TableSpec orders = spec.tables().get("orders");
+        JdbcSpec jdbc = orders.source().jdbc();
+        assertThat(orders.source().format()).isEqualTo(SourceFormat.JDBC);
+        assertThat(jdbc.password()).isEqualTo("s3cret");
+        assertThat(jdbc.mode()).isEqualTo(JdbcMode.INCREMENTAL);
+        assertThat(jdbc.watermark()).containsExactly("placed", "id");
+        assertThat(jdbc.lag()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(jdbc.partitions()).isEqualTo(4);
+        assertThat(jdbc.connectAttempts()).isEqualTo(3);
+        assertThat(jdbc.retryBackoff()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(orders.latestBy()).as("a key's newest extract wins").containsExactly("placed", "id");
+        assertThat(jdbc.toString()).doesNotContain("s3cret");
+        assertThat(jdbc.describe()).isEqualTo("jdbc:postgresql://db:5432/shop#shop.orders");
+        assertThat(JdbcUrls.withoutCredentials("jdbc:postgresql://u:pw@db/shop?user=u&password=pw&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/shop?ssl=true");
+    }
+
     private Path write(String relative, String text) throws IOException {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());
@@ -471,7 +496,28 @@ class PipelineSpecLoaderTest {
                         "type: boolean, true_values: ['Y'], false_values: ['y']}"), "tables.orders.schema[2].true_values",
                         "both true and false: [y]"),
                 Arguments.of("true_values on a string", VALID.replace("type: date}", "type: string, true_values: ['Y']}"),
-                        "tables.orders.schema[2].true_values", "only boolean columns take true_values"));
+                        "tables.orders.schema[2].true_values", "only boolean columns take true_values"),
+                Arguments.of("a statement hidden in a table name", VALID.replace(JDBC_FROM,
+                        JDBC.replace("table: shop.orders", "table: \"x; drop table y\"")),
+                        "tables.orders.source.table", "'x; drop table y' is not a table name"),
+                Arguments.of("two statements in a query", VALID.replace(JDBC_FROM, JDBC.replace("table: shop.orders",
+                        "query: \"SELECT * FROM t; DELETE FROM t\"")), "tables.orders.source.query", "without ';'"),
+                Arguments.of("an incremental extract without watermark", VALID.replace(JDBC_FROM,
+                        JDBC.replace(", watermark: [placed, id]", "")), "tables.orders.source.watermark",
+                        "needs a watermark"),
+                Arguments.of("a watermark column not in the schema", VALID.replace(JDBC_FROM,
+                        JDBC.replace("[placed, id]", "[updated, id]")), "tables.orders.source.watermark",
+                        "column 'updated' is not in the table's schema"),
+                Arguments.of("a file key on a database", VALID.replace(JDBC_FROM, JDBC.replace("id]}", "id], path: x}")),
+                        "tables.orders.source.path", "'path' is for landing files, not format jdbc"),
+                Arguments.of("a database key on files", VALID.replace("path: orders}", "path: orders, lag: 5m}"),
+                        "tables.orders.source.lag", "'lag' is for format jdbc, not format delimited"),
+                Arguments.of("a database without url", VALID.replace(JDBC_FROM,
+                        JDBC.replace("url: \"jdbc:postgresql://db:5432/shop\", ", "")), "tables.orders.source.url",
+                        "required key is missing"),
+                Arguments.of("a column name the database cannot be asked for", VALID.replace(JDBC_FROM, JDBC)
+                        .replace("{name: amount, type", "{name: amount, from: \"amount--\", type"),
+                        "tables.orders.schema[1].from", "not a database column name"));
     }
 
     @ParameterizedTest(name = "{0}")

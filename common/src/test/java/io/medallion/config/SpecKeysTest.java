@@ -27,7 +27,9 @@ class SpecKeysTest {
             table + "partition_by", table + "cdc", table + "rules", table + "quarantine", table + "source.options",
             table + "schema[].description", table + "schema[].from", table + "schema[].format",
             table + "schema[].timezone", table + "schema[].true_values", table + "schema[].false_values",
-            table + "source.options.null_value", table + "source.options.comment", rule + "description", rule + "column", rule + "min", rule + "max",
+            table + "source.options.null_value", table + "source.options.comment", table + "source.path",
+            table + "source.url", table + "source.user", table + "source.password", table + "source.table",
+            table + "source.query", table + "source.watermark", table + "source.partition_column", rule + "description", rule + "column", rule + "min", rule + "max",
             rule + "values", rule + "regex", rule + "predicate", rule + "table", rule + "to", rule + "range",
             rule + "allowed", rule + "pattern", rule + "references", constraint + "name", constraint + "description",
             constraint + "column", constraint + "min", constraint + "max", constraint + "values", constraint + "regex",
@@ -39,7 +41,7 @@ class SpecKeysTest {
             DEFAULTS.put(k, "none");
         }
         for (String k : new String[] {"storage", "tables", "storage.lake_root", "storage.landing_root",
-            table + "source", table + "schema", table + "source.format", table + "source.path",
+            table + "source", table + "schema", table + "source.format",
             table + "schema[].name", table + "schema[].type", rule + "check", rule + "name", constraint + "check",
             "gold.<model>.sql", "gold.<model>.grain", maintained + "retain.column", maintained + "retain.keep"}) {
             DEFAULTS.put(k, "required");
@@ -51,6 +53,12 @@ class SpecKeysTest {
         DEFAULTS.put(table + "source.layout", "date_folders");
         DEFAULTS.put(table + "source.partition_key", "batch_date");
         DEFAULTS.put(table + "source.options.header", "true");
+        DEFAULTS.put(table + "source.mode", "incremental");
+        DEFAULTS.put(table + "source.lag", "5m");
+        DEFAULTS.put(table + "source.partitions", "1");
+        DEFAULTS.put(table + "source.fetch_size", "10000");
+        DEFAULTS.put(table + "source.connect_attempts", "3");
+        DEFAULTS.put(table + "source.retry_backoff", "2s");
         DEFAULTS.put(table + "source.options.quote", "\"");
         DEFAULTS.put(table + "source.options.escape", "\"");
         DEFAULTS.put(table + "source.options.encoding", "UTF-8");
@@ -120,7 +128,8 @@ class SpecKeysTest {
     @Test
     void aSectionAcceptsExactlyItsCataloguedKeys() {
         assertThat(SpecKeys.in(SpecKeys.SOURCE)).containsExactly("format", "path", "glob", "layout", "partition_key",
-                "options");
+                "options", "url", "user", "password", "table", "query", "mode", "watermark", "lag", "partition_column",
+                "partitions", "fetch_size", "connect_attempts", "retry_backoff");
         assertThat(SpecKeys.in(SpecKeys.ROOT)).contains("storage", "tables", "maintenance");
         assertThatThrownBy(() -> SpecKeys.key(SpecKeys.CONSTRAINT, "min_frac"))
                 .isInstanceOf(IllegalStateException.class);

@@ -55,6 +55,7 @@ public final class BareSpark {
             // json table of JSON lines is measured as jsonl.
             case JSON -> reader.schema(declared(table)).option("multiLine", true).json(paths);
             case PARQUET, AVRO, ORC -> reader.schema(declared(table)).format(format.specName()).load(paths);
+            case JDBC -> throw new IllegalArgumentException(table.name() + ": bare Spark is measured on landing files");
         };
     }
 

@@ -53,13 +53,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class BronzeIngestJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(BronzeIngestJob.class);
-    private static final String COMMIT_TAG = "medallion:bronze:";
+    static final String COMMIT_TAG = "medallion:bronze:";
     private static final String ROLLBACK_TAG = "medallion:bronze-rollback:";
     private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
     /** Where a crash leaves a bronze append without its ingested-files record (for recovery tests). */
     public static final String CRASH_AFTER_APPEND = "bronze.after-append";
     /** Tables ingested at once; each is mostly driver-side Delta work that overlaps well. */
     static final int TABLE_PARALLELISM = 4;
+
+    private final boolean fullRefresh;
+
+    public BronzeIngestJob() {
+        this(false);
+    }
+
+    /** @param fullRefresh extract database tables whole again, ignoring their high-water marks */
+    public BronzeIngestJob(boolean fullRefresh) {
+        this.fullRefresh = fullRefresh;
+    }
 
     @Override
     public String name() {
@@ -77,22 +88,31 @@ public final class BronzeIngestJob implements Job {
         IngestedFiles ingested = new IngestedFiles(context.spark(), context.lake());
         Map<String, Map<String, IngestedFiles.Entry>> recorded = ingested.byTable();
         Map<String, Set<String>> failedRuns = context.ledger().failedSinceLastSuccess(name(), context.runId());
+        DatabaseExtracts extracts = new DatabaseExtracts(context.spark(), context.lake());
+        Map<String, DatabaseExtracts.History> histories = context.tables().stream()
+                .anyMatch(t -> t.source().format().isDatabase()) ? extracts.byTable() : Map.of();
         List<Row> proven = Collections.synchronizedList(new ArrayList<>());
+        List<Row> extracted = Collections.synchronizedList(new ArrayList<>());
         List<TableOutcome> outcomes = PerTable.run(context.tables(), TABLE_PARALLELISM, table -> {
+            Set<String> failed = failedRuns.getOrDefault(table.name(), Set.of());
             try {
-                return ingest(context, table, recorded.getOrDefault(table.name(), Map.of()),
-                        failedRuns.getOrDefault(table.name(), Set.of()), proven);
-            } catch (ChangedLandingFileException e) {
+                return table.source().format().isDatabase()
+                        ? JdbcIngest.ingest(context, table, histories.getOrDefault(table.name(),
+                                DatabaseExtracts.History.NONE), failed, fullRefresh, extracted)
+                        : ingest(context, table, recorded.getOrDefault(table.name(), Map.of()), failed, proven);
+            } catch (ChangedLandingFileException | JdbcSource.JdbcSourceException e) {
                 // An expected refusal: the message says it all, a stack trace would bury it.
                 LOG.error("{}", e.getMessage());
                 return TableOutcome.failed(table.name(), e.getMessage());
             }
         });
-        // The files of every table proven complete, in one commit rather than one per table. Until it
-        // lands, this run's appends are unrecorded, and the next run rolls them back and ingests again.
+        // The files of every table proven complete, in one commit rather than one per table, and the
+        // extracts of the database tables in one more. Until they land, this run's appends are
+        // unrecorded, and the next run rolls them back and ingests again.
         if (!proven.isEmpty()) {
             ingested.record(proven);
         }
+        extracts.record(extracted);
         return outcomes;
     }
 
@@ -138,7 +158,9 @@ public final class BronzeIngestJob implements Job {
 
         // The reads are done: from here on this run writes, which needs its ledger rows.
         context.awaitLedgerOpen();
-        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recorded, failedRuns);
+        Set<String> recordedRuns = new HashSet<>();
+        recorded.values().forEach(e -> recordedRuns.add(e.runId()));
+        long rolledBack = rollBackUnrecordedAppends(spark, bronzePath, recordedRuns, failedRuns);
         if (rolledBack > 0) {
             outcome.metric("rows_rolled_back", rolledBack);
         }
@@ -304,14 +326,14 @@ public final class BronzeIngestJob implements Job {
 
     /**
      * Removes the rows that failed runs appended to bronze without recording their files in
-     * {@code ops.ingested_files} (the run died between the two commits), so that ingesting those
+     * {@code ops.ingested_files}, or their extract in {@code ops.extracts} (the run died between the two commits), so that ingesting those
      * files again cannot double them. Only runs that failed since the table's last success can
      * have left such rows.
      */
-    private static long rollBackUnrecordedAppends(SparkSession spark, String bronzePath,
-                                                  Map<String, IngestedFiles.Entry> recorded, Set<String> failedRuns) {
+    static long rollBackUnrecordedAppends(SparkSession spark, String bronzePath, Set<String> recordedRuns,
+                                          Set<String> failedRuns) {
         Set<String> suspects = new TreeSet<>(failedRuns);
-        recorded.values().forEach(e -> suspects.remove(e.runId()));
+        suspects.removeAll(recordedRuns);
         if (suspects.isEmpty() || !DeltaTable.isDeltaTable(spark, bronzePath)) {
             return 0;
         }

@@ -33,8 +33,8 @@ public final class BronzeSchema {
 
     public static StructType of(TableSpec table) {
         StructType schema = new StructType();
-        if (table.source().format().isTyped()) {
-            // Typed files keep their (declared, safely widened) types: there is no text to keep.
+        if (table.source().format().isTyped() || table.source().format().isDatabase()) {
+            // Typed files and databases keep their (declared, safely widened) types: there is no text to keep.
             for (io.medallion.config.ColumnSpec c : table.schema()) {
                 schema = schema.add(c.name(), c.type().sparkType(), true);
             }

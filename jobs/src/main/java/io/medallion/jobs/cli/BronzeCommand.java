@@ -4,6 +4,7 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.run.Job;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code medallion bronze}. */
 @Command(name = "bronze", mixinStandardHelpOptions = true,
@@ -14,11 +15,17 @@ import picocli.CommandLine.Command;
             "arrived (text) with _ingest_run_id, _ingested_at, _source_file, _source_line and _batch_date;",
             "a line that does not parse is kept with _raw and _parse_error. Files are fingerprinted in",
             "ops.ingested_files: a rerun ingests nothing twice, and a landed file whose content changed",
-            "fails the table (exit 1). Each run adds one row per table to ops.runs."
+            "fails the table (exit 1). Each run adds one row per table to ops.runs.",
+            "",
+            "A database table (format: jdbc) is extracted instead: incremental above the last extract's",
+            "watermark up to now minus its lag, or whole (snapshot); each extract is recorded in ops.extracts."
         })
 final class BronzeCommand extends LayerJobCommand {
+    @Option(names = "--full-refresh", description = "Extract database tables whole again, ignoring their watermarks.")
+    boolean fullRefresh;
+
     @Override
     Job job(PipelineSpec spec) {
-        return new BronzeIngestJob();
+        return new BronzeIngestJob(fullRefresh);
     }
 }

@@ -3,6 +3,7 @@ package io.medallion.jobs.silver;
 
 import io.medallion.config.RuleSpec;
 import io.medallion.config.TableSpec;
+import io.medallion.jobs.bronze.DatabaseExtracts;
 import io.medallion.jobs.bronze.IngestedFiles;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
@@ -11,6 +12,7 @@ import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,11 @@ public final class SilverJob implements Job {
     @Override
     public List<TableOutcome> run(JobContext context) {
         SparkSession spark = context.spark();
-        Map<String, Set<String>> ingested =
-                new IngestedFiles(spark, context.lake()).runIdsByTable();
+        Map<String, Set<String>> ingested = new HashMap<>(new IngestedFiles(spark, context.lake()).runIdsByTable());
+        if (context.tables().stream().anyMatch(t -> t.source().format().isDatabase())) {
+            new DatabaseExtracts(spark, context.lake()).runIdsByTable().forEach((t, runs) ->
+                    ingested.merge(t, runs, (a, b) -> { Set<String> all = new TreeSet<>(a); all.addAll(b); return all; }));
+        }
         SilverProgress progress = new SilverProgress(spark, context.lake());
         Map<String, Set<String>> applied = progress.applied();
         Map<String, Set<String>> appliedNow = new java.util.concurrent.ConcurrentHashMap<>();

@@ -22,13 +22,13 @@ public interface SourceReader extends Serializable {
      */
     Iterator<SourceRecord> records(InputStream in, String file) throws IOException;
 
-    /** The reader for a table's source format; null for typed files, which Spark reads ({@code TypedFiles}). */
+    /** The reader for a table's source format; null for typed files and databases, which Spark reads. */
     static SourceReader of(TableSpec table) {
         return switch (table.source().format()) {
             case DELIMITED, JSONL -> new LineReader(new LineParser(table), false);
             case CSV -> new CsvReader(table);
             case JSON -> new JsonDocumentReader(new LineParser(table));
-            case PARQUET, AVRO, ORC -> null;
+            case PARQUET, AVRO, ORC, JDBC -> null;
         };
     }
 }
