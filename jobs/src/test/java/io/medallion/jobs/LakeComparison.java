@@ -1,6 +1,10 @@
 package io.medallion.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.substring_index;
 
 import io.medallion.lake.LakeCatalog;
@@ -11,7 +15,6 @@ import io.medallion.testing.TestSpark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,25 +50,54 @@ public final class LakeComparison {
     public static Map<String, String> differences(SparkSession spark, String rootA, String rootB) {
         List<String> tablesA = dataTables(spark, rootA);
         List<String> tablesB = dataTables(spark, rootB);
-        Map<String, String> differences = new TreeMap<>();
+        Map<String, String> differences = new java.util.concurrent.ConcurrentSkipListMap<>();
         if (!tablesA.equals(tablesB)) {
             differences.put("(tables)", tablesA + " vs " + tablesB);
             return differences;
         }
-        for (String name : tablesA) {
-            TableRef table = TableRef.parse(name);
-            Dataset<Row> a = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
-                    new LakePaths(rootA)).path(table)));
-            Dataset<Row> b = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
-                    new LakePaths(rootB)).path(table)));
-            long onlyA = a.exceptAll(b).count();
-            long onlyB = b.exceptAll(a).count();
-            if (onlyA != 0 || onlyB != 0 || a.count() == 0) {
-                differences.put(name, a.count() + " vs " + b.count() + " rows; " + onlyA + " only in the first, "
-                        + onlyB + " only in the second");
+        // Small tables cost mostly driver time (Delta log reads, job scheduling): a few at once.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (String name : tablesA) {
+                done.add(pool.submit(() -> compare(spark, name, rootA, rootB).ifPresent(d -> differences.put(name, d))));
             }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("comparing the lakes failed", e);
+        } finally {
+            pool.shutdownNow();
         }
         return differences;
+    }
+
+    /**
+     * One table of both lakes in one aggregation: each distinct row's count in the first lake
+     * minus its count in the second; any row left over is a difference.
+     */
+    private static java.util.Optional<String> compare(SparkSession spark, String name, String rootA, String rootB) {
+        TableRef table = TableRef.parse(name);
+        Dataset<Row> a = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
+                new LakePaths(rootA)).path(table)));
+        Dataset<Row> b = comparable(spark.read().format("delta").load(new LakeCatalog(spark,
+                new LakePaths(rootB)).path(table)));
+        Column[] columns = java.util.Arrays.stream(a.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+        Row r = a.withColumn("_side", lit(1L)).unionByName(b.withColumn("_side", lit(-1L)))
+                .groupBy(columns).agg(sum("_side").as("d"), sum(when(col("_side").equalTo(1L), 1L).otherwise(0L)).as("na"),
+                        sum(when(col("_side").equalTo(-1L), 1L).otherwise(0L)).as("nb"))
+                .agg(sum(greatest(col("d"), lit(0L))), sum(greatest(col("d").multiply(-1), lit(0L))), sum("na"), sum("nb"))
+                .first();
+        long onlyA = r.isNullAt(0) ? 0 : r.getLong(0);
+        long onlyB = r.isNullAt(1) ? 0 : r.getLong(1);
+        long rowsA = r.isNullAt(2) ? 0 : r.getLong(2);
+        long rowsB = r.isNullAt(3) ? 0 : r.getLong(3);
+        if (onlyA != 0 || onlyB != 0 || rowsA == 0) {
+            return java.util.Optional.of(rowsA + " vs " + rowsB + " rows; " + onlyA + " only in the first, " + onlyB
+                    + " only in the second");
+        }
+        return java.util.Optional.empty();
     }
 
     /** The bronze, silver and gold tables of a lake, sorted. */

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.medallion.config.ColumnSpec;
+import io.medallion.config.JdbcMode;
+import io.medallion.interop.Scala;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.TableRef;
@@ -13,6 +15,8 @@ import io.medallion.run.Faults;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -45,8 +49,11 @@ final class KeyedApplier {
         long start = System.nanoTime();
         SparkSession spark = run.spark();
         PiiProtection pii = run.pii();
+        // A snapshot replaces the ones before it: of several pending, only the newest is read.
+        boolean snapshot = table.source().jdbc() != null && table.source().jdbc().mode() == JdbcMode.SNAPSHOT;
+        Set<String> runs = snapshot && !run.pending().isEmpty() ? Set.of(Collections.max(run.pending())) : run.pending();
         Dataset<Row> bronze = spark.read().format("delta").load(run.bronzePath())
-                .where(col(BronzeColumns.INGEST_RUN_ID).isin(run.pending().toArray()));
+                .where(col(BronzeColumns.INGEST_RUN_ID).isin(runs.toArray()));
         // Counted on their own (two columns of bronze), so that rows lost later cannot hide.
         Row sizes = bronze.agg(count(lit(1)), count(col(BronzeColumns.PARSE_ERROR))).first();
         long read = sizes.getLong(0);
@@ -75,7 +82,7 @@ final class KeyedApplier {
             MergeCounts merged;
             try {
                 merged = KeyedMerge.merge(spark, run.silverPath(), pii.protect(silverRows(latest, table, run.runId()),
-                        table), table, run.properties());
+                        table), table, run.properties(), snapshot ? goneKeys(spark, run, judged) : null);
             } finally {
                 quarantining.exceptionally(e -> null).join(); // after a failed MERGE too: nothing left writing
             }
@@ -87,9 +94,14 @@ final class KeyedApplier {
             double rate = read == 0 ? 0 : (double) quarantined / read;
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} rows read -> {} inserted, {} updated, {} unchanged, {} quarantined, {} dropped, "
-                            + "{} duplicates, in {} s ({} rows/s)", table.name(), read, merged.inserted(),
+                            + "{} duplicates, in {} s ({} rows/s){}", table.name(), read, merged.inserted(),
                     merged.updated(), merged.unchanged(), quarantined, d.dropped(), duplicates,
-                    String.format("%.1f", seconds), Math.round(read / seconds));
+                    String.format("%.1f", seconds), Math.round(read / seconds),
+                    snapshot ? "; " + merged.deleted() + " deleted, no longer in the snapshot" : "");
+            if (snapshot) {
+                outcome.metric("rows_deleted", merged.deleted())
+                        .metric("snapshots_superseded", run.pending().size() - runs.size());
+            }
             outcome.rowsRead(read).rowsWritten(merged.inserted() + merged.updated()).rowsQuarantined(quarantined)
                     .duplicatesDropped(duplicates)
                     .metric("rows_inserted", merged.inserted()).metric("rows_updated", merged.updated())
@@ -101,6 +113,22 @@ final class KeyedApplier {
         } finally {
             judged.unpersist();
         }
+    }
+
+    /**
+     * The keys silver holds that the snapshot does not: those rows were deleted at the source. A
+     * key whose snapshot row was quarantined is still there, so every snapshot row's key counts.
+     */
+    private static Dataset<Row> goneKeys(SparkSession spark, SilverTableRun run, Dataset<Row> judged) {
+        TableSpec table = run.table();
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, run.silverPath())) {
+            return null;
+        }
+        Column[] stored = table.key().stream().map(k -> run.pii().stored(table.column(k).orElseThrow()))
+                .toArray(Column[]::new);
+        Column[] keys = table.key().stream().map(k -> col(k)).toArray(Column[]::new);
+        return spark.read().format("delta").load(run.silverPath()).select(keys)
+                .join(judged.select(stored).distinct(), Scala.seq(table.key()), "left_anti");
     }
 
     /** One row per key: the latest by {@code latest_by}, ties broken by bronze position. */

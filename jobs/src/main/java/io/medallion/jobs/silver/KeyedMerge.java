@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
@@ -20,19 +21,28 @@ import org.apache.spark.sql.SparkSession;
 /**
  * SCD type 1 MERGE by business key: new keys are inserted, keys whose declared columns changed
  * are updated, and rows equal to the silver row of their key (replays, late copies) are counted as
- * unchanged and touch no file. The first load into a new table is an append.
+ * unchanged and touch no file. The first load into a new table is an append. For a snapshot
+ * source, the keys the snapshot no longer holds are deleted in the same commit.
  */
 final class KeyedMerge {
     /** The silver run that last wrote a row. */
     static final String RUN_COLUMN = "_silver_run_id";
     /** Marks a source row equal to the silver row of its key; it is not written. */
     private static final String UNCHANGED = "_unchanged";
+    /** Marks a key the snapshot no longer holds: its silver row is deleted. */
+    private static final String DELETE = "_delete";
 
     private KeyedMerge() {
     }
 
     static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table,
                              Map<String, String> properties) {
+        return merge(spark, path, rows, table, properties, null);
+    }
+
+    /** @param gone the keys (as silver holds them) whose rows to delete; null when nothing is deleted */
+    static MergeCounts merge(SparkSession spark, String path, Dataset<Row> rows, TableSpec table,
+                             Map<String, String> properties, Dataset<Row> gone) {
         if (DeltaTables.createIfMissing(spark, path, rows, table.partitionBy(),
                 DeltaTables.withChangeFeed(properties))) {
             return new MergeCounts(DeltaTables.appendToNew(spark, path, rows), 0, 0);
@@ -59,14 +69,24 @@ final class KeyedMerge {
             values.put("`" + c + "`", "s.`" + c + "`");
         }
         String changed = "s." + UNCHANGED + " IS NULL";
-        Map<String, String> metrics = DeltaTables.merge(spark, path, DeltaTable.forPath(spark, path).as("t")
-                .merge(marked.as("s"), String.join(" AND ", keys) + " AND " + changed)
-                .whenMatched().updateExpr(values)
+        long deleting = gone == null ? 0 : gone.count();
+        if (deleting > 0) {
+            // In the same MERGE as the changes, so a snapshot is applied in one commit or not at all.
+            marked = marked.unionByName(gone.withColumn(DELETE, lit(true)), true);
+        }
+        DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t")
+                .merge(marked.as("s"), String.join(" AND ", keys) + " AND " + changed);
+        if (deleting > 0) {
+            merge = merge.whenMatched("s." + DELETE + " = true").delete();
+            changed += " AND s." + DELETE + " IS NULL";
+        }
+        Map<String, String> metrics = DeltaTables.merge(spark, path, merge.whenMatched().updateExpr(values)
                 .whenNotMatched(changed).insertExpr(values));
         // No commit: every source row was unchanged, and only a count says how many there were.
-        long source = metrics.isEmpty() ? rows.count() : DeltaTables.metric(metrics, "numSourceRows");
+        long source = metrics.isEmpty() ? rows.count() : DeltaTables.metric(metrics, "numSourceRows") - deleting;
         long inserted = DeltaTables.metric(metrics, "numTargetRowsInserted");
         long updated = DeltaTables.metric(metrics, "numTargetRowsUpdated");
-        return new MergeCounts(inserted, updated, source - inserted - updated);
+        long deleted = DeltaTables.metric(metrics, "numTargetRowsDeleted");
+        return new MergeCounts(inserted, updated, source - inserted - updated, deleted);
     }
 }

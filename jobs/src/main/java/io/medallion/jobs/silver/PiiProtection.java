@@ -47,6 +47,11 @@ final class PiiProtection {
         return to_json(struct(fields.toArray(new Column[0])));
     }
 
+    /** A column as silver stores it: hashed or masked when {@code pii}. */
+    Column stored(ColumnSpec c) {
+        return Cleaning.protectedValue(c, col(c.name()), salt).as(c.name());
+    }
+
     private void requireSalt(TableSpec table) {
         List<String> hashed = table.schema().stream().filter(c -> c.pii() == Pii.HASH).map(ColumnSpec::name).toList();
         if (!hashed.isEmpty() && salt.isBlank()) {

@@ -225,18 +225,34 @@ class JdbcSourceIT {
 
     @Test
     @Order(3)
-    void aSnapshotTakesTheWholeTableEachRun() throws Exception {
+    void aSnapshotTakesTheWholeTableAndSilverAppliesItsDeletes() throws Exception {
         TestPostgres.execute("INSERT INTO shop.customers SELECT g, 'name ' || g, g * 2.5, g % 7 = 0"
                 + " FROM generate_series(1, 50) g");
         assertThat(run(new BronzeIngestJob(), DAY1, "customers")).isEqualTo(ExitCode.OK);
-        TestPostgres.execute("DELETE FROM shop.customers WHERE id <= 5", "UPDATE shop.customers SET vip = true WHERE id = 6");
+        assertThat(run(new SilverJob(), DAY1, "customers")).isEqualTo(ExitCode.OK);
+        assertThat(layer("silver", "customers").count()).isEqualTo(50);
+
+        // Two snapshots before silver runs again: the newer one is the table.
+        TestPostgres.execute("DELETE FROM shop.customers WHERE id <= 3");
+        assertThat(run(new BronzeIngestJob(), DAY2, "customers")).isEqualTo(ExitCode.OK);
+        TestPostgres.execute("DELETE FROM shop.customers WHERE id IN (4, 5)",
+                "UPDATE shop.customers SET vip = true WHERE id = 6", "INSERT INTO shop.customers VALUES (51, 'new', 0, false)");
         assertThat(run(new BronzeIngestJob(), DAY2, "customers")).isEqualTo(ExitCode.OK);
         Row second = lastExtract("customers");
-        assertThat(second.<Long>getAs("rows")).isEqualTo(45);
+        assertThat(second.<Long>getAs("rows")).isEqualTo(46);
         assertThat(second.<String>getAs("mode")).isEqualTo("snapshot");
-        assertThat(layer("bronze", "customers").count()).isEqualTo(95);
-        assertThat(layer("bronze", "customers").where("_batch_date = DATE'2024-03-02' AND id = 6").first()
-                .<Boolean>getAs("vip")).isTrue();
+        assertThat(layer("bronze", "customers").count()).isEqualTo(50 + 47 + 46);
+
+        assertThat(run(new SilverJob(), DAY2, "customers")).isEqualTo(ExitCode.OK);
+        assertThat(layer("silver", "customers").orderBy("id").select("id").collectAsList().stream().map(r -> r.getLong(0)))
+                .as("ids 1-5 deleted, 51 added").startsWith(6L, 7L).endsWith(50L, 51L).hasSize(46);
+        assertThat(layer("silver", "customers").where("id = 6").first().<Boolean>getAs("vip")).isTrue();
+        Row ledger = layer("ops", "runs").where("job = 'silver' AND table_name = 'customers' AND status = 'succeeded'")
+                .orderBy(col("started_at").desc()).first();
+        java.util.Map<String, String> metrics = ledger.getJavaMap(ledger.fieldIndex("metrics"));
+        assertThat(metrics).containsEntry("rows_deleted", "5").containsEntry("snapshots_superseded", "1")
+                .containsEntry("rows_inserted", "1").containsEntry("rows_updated", "1")
+                .containsEntry("rows_unchanged", "44");
     }
 
     @Test
