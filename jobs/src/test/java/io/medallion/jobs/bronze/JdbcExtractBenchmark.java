@@ -1,0 +1,102 @@
+package io.medallion.jobs.bronze;
+
+import io.medallion.jobs.CliProcess;
+import io.medallion.jobs.TestPostgres;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * The database-source benchmark ({@code deploy/bench/jdbc.sh}): TPC-H {@code lineitem} landing
+ * files loaded into an embedded PostgreSQL with {@code COPY}, then, in one run: {@code COPY ... TO
+ * STDOUT} of the table to a file through the driver's {@code CopyManager} (the floor: the fastest
+ * the database hands its rows out), and bronze's extract of the same table with 1 and with 4
+ * partitions, each into a fresh lake. Prints rows/s of each and the extract / COPY ratios.
+ * Usage: {@code JdbcExtractBenchmark LINEITEM_FOLDER WORK_DIR}.
+ */
+public final class JdbcExtractBenchmark {
+    private static final String PASSWORD = "bench-password";
+    private static final String COLUMNS = "l_orderkey, l_partkey, l_suppkey, l_linenumber, l_quantity, l_extendedprice, "
+            + "l_discount, l_tax, l_returnflag, l_linestatus, l_shipdate, l_commitdate, l_receiptdate, l_shipinstruct, "
+            + "l_shipmode, l_comment";
+
+    private JdbcExtractBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path landing = Path.of(args[0]);
+        Path work = Path.of(args[1]);
+        TestPostgres.execute("CREATE ROLE bench LOGIN PASSWORD '" + PASSWORD + "'", "CREATE SCHEMA tpch", """
+                CREATE TABLE tpch.lineitem (l_orderkey bigint, l_partkey bigint, l_suppkey bigint, l_linenumber int,
+                  l_quantity numeric(15,2), l_extendedprice numeric(15,2), l_discount numeric(15,2), l_tax numeric(15,2),
+                  l_returnflag text, l_linestatus text, l_shipdate date, l_commitdate date, l_receiptdate date,
+                  l_shipinstruct text, l_shipmode text, l_comment text, trailing text)""");
+        long loadStart = System.nanoTime();
+        long rows = 0;
+        try (Connection c = TestPostgres.server().getPostgresDatabase().getConnection();
+             Stream<Path> files = Files.walk(landing)) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (Path f : files.filter(p -> p.toString().endsWith(".tbl")).sorted().toList()) {
+                try (Reader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                    // dbgen ends each line with the delimiter: the empty last field goes to a spare column.
+                    rows += copy.copyIn("COPY tpch.lineitem FROM STDIN WITH (FORMAT text, DELIMITER '|')", in);
+                }
+            }
+        }
+        TestPostgres.execute("ALTER TABLE tpch.lineitem DROP COLUMN trailing", "ANALYZE tpch.lineitem",
+                "GRANT USAGE ON SCHEMA tpch TO bench", "GRANT SELECT ON ALL TABLES IN SCHEMA tpch TO bench");
+        System.out.printf("loaded %,d rows into PostgreSQL in %.1f s%n", rows, (System.nanoTime() - loadStart) / 1e9);
+
+        long copyStart = System.nanoTime();
+        Path dump = work.resolve("lineitem.copy");
+        try (Connection c = TestPostgres.server().getPostgresDatabase().getConnection();
+             OutputStream out = Files.newOutputStream(dump)) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + COLUMNS + " FROM tpch.lineitem) TO STDOUT", out);
+        }
+        double copySeconds = (System.nanoTime() - copyStart) / 1e9;
+        System.out.printf("COPY TO STDOUT: %.1f s, %,.0f rows/s, %.0f MB%n", copySeconds, rows / copySeconds,
+                Files.size(dump) / 1e6);
+        Files.delete(dump);
+
+        Path spec = work.resolve("conf/pipelines/bench.yaml");
+        Files.createDirectories(spec.getParent());
+        Files.createDirectories(work.resolve("conf/env"));
+        Files.writeString(work.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
+        String schema = Files.readAllLines(Path.of("..", "conf", "pipelines", "tpch.yaml").toAbsolutePath().normalize())
+                .stream().dropWhile(l -> !l.startsWith("  lineitem:")).dropWhile(l -> !l.startsWith("    schema:"))
+                .skip(1).takeWhile(l -> l.startsWith("      - {name: l_")).reduce("", (a, b) -> a + b + "\n");
+        System.out.printf("%-12s %10s %10s %12s %14s%n", "extract", "rows", "seconds", "rows/s", "vs COPY");
+        for (int partitions : List.of(1, 4)) {
+            Files.writeString(spec, """
+                    storage: {lake_root: %s, landing_root: %s}
+                    tables:
+                      lineitem:
+                        source: {format: jdbc, url: "%s", user: bench, password: "${BENCH_PASSWORD}", table: tpch.lineitem,
+                                 mode: snapshot, partition_column: l_orderkey, partitions: %d}
+                        schema:
+                    %s    key: [l_orderkey, l_linenumber]
+                    """.formatted(work.resolve("lake-" + partitions), work.resolve("landing"), TestPostgres.url(),
+                    partitions, schema));
+            CliProcess.Result r = new CliProcess(work, Map.of("BENCH_PASSWORD", PASSWORD, "MEDALLION_HOME", work.toString()))
+                    .run("bronze", "--pipeline", spec.toString(), "--run-date", "2024-01-01");
+            Matcher m = Pattern.compile("lineitem: (\\d+) rows extracted into bronze in ([0-9.]+) s").matcher(r.stderr());
+            if (r.exitCode() != 0 || !m.find()) {
+                throw new IllegalStateException("the extract failed: " + r);
+            }
+            double seconds = Double.parseDouble(m.group(2));
+            System.out.printf("%-12s %,10d %10.1f %,12.0f %13.2fx%n", partitions + " partition" + (partitions > 1 ? "s" : ""),
+                    Long.parseLong(m.group(1)), seconds, Long.parseLong(m.group(1)) / seconds, seconds / copySeconds);
+        }
+        TestPostgres.server().close();
+    }
+}
