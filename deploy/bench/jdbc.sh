@@ -26,6 +26,6 @@ mvn -B -q test-compile dependency:build-classpath -pl jobs -am -Dmdep.includeSco
 # shellcheck source=../bin/java17-opens.sh
 source "$MEDALLION_HOME/deploy/bin/java17-opens.sh"
 cd "$MEDALLION_HOME/jobs"
-java -Xmx2g "${OPENS[@]}" -cp "target/test-classes:target/classes:$(cat "$work/test.classpath")" \
+java -Xmx2g "${OPENS[@]}" -cp "$PWD/target/test-classes:$PWD/target/classes:$(cat "$work/test.classpath")" \
   io.medallion.jobs.bronze.JdbcExtractBenchmark "$work/landing/lineitem" "$work" 2>"$work/bench.log" \
   || { tail -40 "$work/bench.log" >&2; exit 1; }
