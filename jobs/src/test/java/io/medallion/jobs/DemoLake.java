@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * {@code deploy/bin/medallion demo} run once per test JVM, through the launcher as a newcomer
  * runs it. The demo's test checks what it printed; tests that build the same TPC-H lake another
- * way (on S3) compare theirs with its lake, rather than building a second one on local disk.
+ * way (on S3) compare theirs with its lake, rather than building a second one on local disk. The
+ * lake stays in {@code jobs/target/demo-lake} after the tests, where the cluster check
+ * ({@code deploy/standalone/run-tpch.sh}) takes it as its local-mode reference.
  */
 public final class DemoLake {
     private static Path dir;
@@ -22,8 +24,11 @@ public final class DemoLake {
     /** The demo's run: SF 0.01 in two daily batches, generated and run through the pipeline. */
     public static synchronized CliProcess.Result run() throws IOException, InterruptedException {
         if (result == null) {
-            dir = Files.createTempDirectory("medallion-demo");
-            Runtime.getRuntime().addShutdownHook(new Thread(DemoLake::delete));
+            dir = Path.of("target", "demo-lake").toAbsolutePath();
+            if (Files.exists(dir)) {
+                delete();
+            }
+            Files.createDirectories(dir);
             result = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", dir.resolve("lake").toString(),
                     "MEDALLION_LANDING_ROOT", dir.resolve("landing").toString())).launcher("demo");
         }
