@@ -69,24 +69,25 @@ final class KeyedMerge {
             values.put("`" + c + "`", "s.`" + c + "`");
         }
         String changed = "s." + UNCHANGED + " IS NULL";
-        long deleting = gone == null ? 0 : gone.count();
-        if (deleting > 0) {
+        if (gone != null) {
             // In the same MERGE as the changes, so a snapshot is applied in one commit or not at all.
             marked = marked.unionByName(gone.withColumn(DELETE, lit(true)), true);
         }
         DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t")
                 .merge(marked.as("s"), String.join(" AND ", keys) + " AND " + changed);
-        if (deleting > 0) {
+        if (gone != null) {
             merge = merge.whenMatched("s." + DELETE + " = true").delete();
             changed += " AND s." + DELETE + " IS NULL";
         }
         Map<String, String> metrics = DeltaTables.merge(spark, path, merge.whenMatched().updateExpr(values)
                 .whenNotMatched(changed).insertExpr(values));
+        // Each deletion row is a key silver holds once, so it deletes exactly one row: Delta's count
+        // of deleted rows is also how many of the source rows were deletions.
+        long deleted = DeltaTables.metric(metrics, "numTargetRowsDeleted");
         // No commit: every source row was unchanged, and only a count says how many there were.
-        long source = metrics.isEmpty() ? rows.count() : DeltaTables.metric(metrics, "numSourceRows") - deleting;
+        long source = metrics.isEmpty() ? rows.count() : DeltaTables.metric(metrics, "numSourceRows") - deleted;
         long inserted = DeltaTables.metric(metrics, "numTargetRowsInserted");
         long updated = DeltaTables.metric(metrics, "numTargetRowsUpdated");
-        long deleted = DeltaTables.metric(metrics, "numTargetRowsDeleted");
         return new MergeCounts(inserted, updated, source - inserted - updated, deleted);
     }
 }
