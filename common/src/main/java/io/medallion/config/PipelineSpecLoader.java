@@ -331,7 +331,20 @@ public final class PipelineSpecLoader {
         double maxRate = SpecKeys.QUARANTINE_SECTION.find(node)
                 .map(q -> SpecKeys.MAX_RATE.read(q.allowOnly(SpecKeys.in(SpecKeys.QUARANTINE))))
                 .orElse(SpecKeys.MAX_RATE.defaultValue());
-        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate);
+        ReconcileSpec reconcile = ReconcileSpec.DEFAULT;
+        Optional<SpecNode> reconcileNode = SpecKeys.RECONCILE_SECTION.find(node);
+        if (reconcileNode.isPresent()) {
+            if (source.jdbc() == null) {
+                throw node.error("reconcile", "reconcile compares a database source with the lake; this table's "
+                        + "source is " + source.format().specName() + " files");
+            }
+            if (key.isEmpty()) {
+                throw node.error("reconcile", "reconcile compares rows by key; declare the table's key");
+            }
+            SpecNode r = reconcileNode.get().allowOnly(SpecKeys.in(SpecKeys.RECONCILE));
+            reconcile = new ReconcileSpec(SpecKeys.MAX_DISCREPANCY.read(r), SpecKeys.SAMPLE_KEYS.read(r), true);
+        }
+        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate, reconcile);
     }
 
     private static List<String> checkColumns(SpecNode table, SpecKey<List<String>> spec, Set<String> columns,

@@ -27,6 +27,7 @@ public final class SpecKeys {
     static final String COLUMN = TABLE + ".schema[]";
     static final String CDC = TABLE + ".cdc";
     static final String QUARANTINE = TABLE + ".quarantine";
+    static final String RECONCILE = TABLE + ".reconcile";
     static final String RULE = TABLE + ".rules[]";
     static final String MODEL = "gold.<model>";
     static final String CONSTRAINT = "quality.<layer.table>[]";
@@ -73,6 +74,8 @@ public final class SpecKeys {
             "the source is a change feed: events with an operation, a sequence and before/after images"));
     static final SpecKey<SpecNode> RULES = add(list(TABLE, "rules", false, "row rules silver applies: checks with an action"));
     static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold"));
+    static final SpecKey<SpecNode> RECONCILE_SECTION = add(section(TABLE, "reconcile", false,
+            "how `reconcile` compares a database source with the lake; the pipeline reconciles after silver when present"));
 
     static final SpecKey<SourceFormat> FORMAT = add(enumKey(SOURCE, "format", SourceFormat.class, null,
             "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines), parquet, "
@@ -174,6 +177,12 @@ public final class SpecKeys {
     // Above 5 % quarantined, something upstream is broken rather than a few bad rows.
     static final SpecKey<Double> MAX_RATE = add(SpecKey.of(QUARANTINE, "max_rate", "fraction", "0.05",
             "the share of a run's rows that may be quarantined before the run fails (exit 3)", Values::fraction));
+    // A reconciliation is a proof: by default one missing, extra or different key fails it.
+    static final SpecKey<Double> MAX_DISCREPANCY = add(SpecKey.of(RECONCILE, "max_discrepancy", "fraction", "0",
+            "the share of keys that may be missing, extra or different before reconcile fails (exit 3)",
+            Values::fraction));
+    static final SpecKey<Integer> SAMPLE_KEYS = add(SpecKey.of(RECONCILE, "sample_keys", "count", "10",
+            "how many keys of each difference (missing, extra, different) reconcile lists", Values::positive));
 
     // ---- checks: row rules and table constraints share these keys ------------------------------
     /** The keys every check has, row rule or table constraint, declared once for both. */

@@ -13,14 +13,22 @@ import java.util.Optional;
  * @param cdc present when the source is a change feed
  * @param rules row rules silver applies; required columns are rules too, see {@link ColumnSpec#required()}
  * @param maxQuarantineRate the fraction of a run's rows that may be quarantined before the run fails (exit 3)
+ * @param reconcile how {@code reconcile} judges a database source against the lake
  */
 public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                         List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
-                        List<RuleSpec> rules, double maxQuarantineRate) {
+                        List<RuleSpec> rules, double maxQuarantineRate, ReconcileSpec reconcile) {
     /** A table without rules and with the default quarantine threshold. */
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
         this(name, source, schema, key, latestBy, partitionBy, cdc, List.of(), SpecKeys.MAX_RATE.defaultValue());
+    }
+
+    /** A table with the default reconciliation. */
+    public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
+                     List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
+                     List<RuleSpec> rules, double maxQuarantineRate) {
+        this(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxQuarantineRate, ReconcileSpec.DEFAULT);
     }
 
     public TableSpec {
@@ -35,6 +43,7 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
         if (!(maxQuarantineRate >= 0 && maxQuarantineRate <= 1)) {
             throw new IllegalArgumentException("maxQuarantineRate must be 0..1");
         }
+        Objects.requireNonNull(reconcile, "reconcile");
     }
 
     public Optional<ColumnSpec> column(String columnName) {

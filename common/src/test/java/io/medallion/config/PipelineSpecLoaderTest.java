@@ -60,6 +60,12 @@ class PipelineSpecLoaderTest {
         assertThat(jdbc.describe()).isEqualTo("jdbc:postgresql://db:5432/shop#shop.orders");
         assertThat(JdbcUrls.withoutCredentials("jdbc:postgresql://u:pw@db/shop?user=u&password=pw&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db/shop?ssl=true");
+        assertThat(orders.reconcile()).as("no section: strict, and not a pipeline stage")
+                .isEqualTo(new ReconcileSpec(0, 10, false));
+
+        PipelineSpec reconciled = load(VALID.replace(JDBC_FROM, JDBC).replace("latest_by: [_batch_date, _source_line]\n",
+                "reconcile: {max_discrepancy: 0.001}\n"), Map.of());
+        assertThat(reconciled.tables().get("orders").reconcile()).isEqualTo(new ReconcileSpec(0.001, 10, true));
     }
 
     private Path write(String relative, String text) throws IOException {
@@ -515,6 +521,15 @@ class PipelineSpecLoaderTest {
                 Arguments.of("a database without url", VALID.replace(JDBC_FROM,
                         JDBC.replace("url: \"jdbc:postgresql://db:5432/shop\", ", "")), "tables.orders.source.url",
                         "required key is missing"),
+                Arguments.of("reconcile on landing files", VALID.replace("latest_by: [_batch_date, _source_line]\n",
+                        "reconcile: {max_discrepancy: 0.01}\n"), "tables.orders.reconcile",
+                        "compares a database source with the lake; this table's source is delimited files"),
+                Arguments.of("a tolerance that is not a fraction", VALID.replace(JDBC_FROM, JDBC)
+                        .replace("latest_by: [_batch_date, _source_line]\n", "reconcile: {max_discrepancy: 5}\n"),
+                        "tables.orders.reconcile.max_discrepancy", "a fraction from 0 to 1"),
+                Arguments.of("an unknown reconcile key", VALID.replace(JDBC_FROM, JDBC)
+                        .replace("latest_by: [_batch_date, _source_line]\n", "reconcile: {tolerance: 0.1}\n"),
+                        "tables.orders.reconcile.tolerance", "unknown key"),
                 Arguments.of("a column name the database cannot be asked for", VALID.replace(JDBC_FROM, JDBC)
                         .replace("{name: amount, type", "{name: amount, from: \"amount--\", type"),
                         "tables.orders.schema[1].from", "not a database column name"));

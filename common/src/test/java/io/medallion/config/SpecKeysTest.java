@@ -24,7 +24,8 @@ class SpecKeysTest {
         String maintained = "maintenance.<layer or layer.table>.";
         for (String k : new String[] {"pipeline", "description", "spark", "privacy", "gold", "quality", "maintenance",
             "spark.conf", "privacy.pii_salt", table + "description", table + "key", table + "latest_by",
-            table + "partition_by", table + "cdc", table + "rules", table + "quarantine", table + "source.options",
+            table + "partition_by", table + "cdc", table + "rules", table + "quarantine", table + "reconcile",
+            table + "source.options",
             table + "schema[].description", table + "schema[].from", table + "schema[].format",
             table + "schema[].timezone", table + "schema[].true_values", table + "schema[].false_values",
             table + "source.options.null_value", table + "source.options.comment", table + "source.path",
@@ -59,6 +60,8 @@ class SpecKeysTest {
         DEFAULTS.put(table + "source.fetch_size", "10000");
         DEFAULTS.put(table + "source.connect_attempts", "3");
         DEFAULTS.put(table + "source.retry_backoff", "2s");
+        DEFAULTS.put(table + "reconcile.max_discrepancy", "0");
+        DEFAULTS.put(table + "reconcile.sample_keys", "10");
         DEFAULTS.put(table + "source.options.quote", "\"");
         DEFAULTS.put(table + "source.options.escape", "\"");
         DEFAULTS.put(table + "source.options.encoding", "UTF-8");
@@ -131,6 +134,7 @@ class SpecKeysTest {
                 "options", "url", "user", "password", "table", "query", "mode", "watermark", "lag", "partition_column",
                 "partitions", "fetch_size", "connect_attempts", "retry_backoff");
         assertThat(SpecKeys.in(SpecKeys.ROOT)).contains("storage", "tables", "maintenance");
+        assertThat(SpecKeys.in(SpecKeys.RECONCILE)).containsExactly("max_discrepancy", "sample_keys");
         assertThatThrownBy(() -> SpecKeys.key(SpecKeys.CONSTRAINT, "min_frac"))
                 .isInstanceOf(IllegalStateException.class);
     }

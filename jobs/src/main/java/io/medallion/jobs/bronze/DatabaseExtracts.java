@@ -39,13 +39,16 @@ public final class DatabaseExtracts {
         this.table = OpsTable.in(spark, lake, TABLE, SCHEMA);
     }
 
-    /** What the extracts so far of one table say: the runs they recorded and the latest high-water mark. */
-    record History(Set<String> runIds, List<String> highWaterMark) {
-        static final History NONE = new History(Set.of(), null);
+    /**
+     * What the extracts so far of one table say: the runs they recorded, the latest high-water
+     * mark, and the newest extract's run (a snapshot's current table).
+     */
+    public record History(Set<String> runIds, List<String> highWaterMark, String latestRunId) {
+        public static final History NONE = new History(Set.of(), null, null);
     }
 
     /** Per table: the runs recorded and the high-water mark of the latest extract that had one. */
-    Map<String, History> byTable() {
+    public Map<String, History> byTable() {
         Map<String, History> histories = new HashMap<>();
         Optional<Dataset<Row>> recorded = table.read();
         if (recorded.isEmpty()) {
@@ -53,15 +56,17 @@ public final class DatabaseExtracts {
         }
         Map<String, Set<String>> runs = new HashMap<>();
         Map<String, Row> latest = new HashMap<>();
+        Map<String, String> newest = new HashMap<>();
         for (Row r : recorded.get().select("table_name", "run_id", "watermark_to", "extracted_at")
                 .orderBy(functions.col("extracted_at")).collectAsList()) {
             runs.computeIfAbsent(r.getString(0), t -> new HashSet<>()).add(r.getString(1));
+            newest.put(r.getString(0), r.getString(1));
             if (!r.isNullAt(2)) {
                 latest.put(r.getString(0), r);
             }
         }
         runs.forEach((t, ids) -> histories.put(t, new History(ids,
-                latest.containsKey(t) ? fromJson(latest.get(t).getString(2)) : null)));
+                latest.containsKey(t) ? fromJson(latest.get(t).getString(2)) : null, newest.get(t))));
         return histories;
     }
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * cutoff fixed at run start; a snapshot reads them all. Names in the SQL it writes come from the
  * spec, where they were validated as plain identifiers; values come from the database itself.
  */
-final class JdbcSource {
+public final class JdbcSource {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSource.class);
     // SQLSTATE class 28: invalid authorization (a wrong password, an unknown user). Retrying cannot help.
     private static final String AUTHORIZATION_FAILED = "28";
@@ -46,20 +46,20 @@ final class JdbcSource {
     private final TableSpec table;
     private final JdbcSpec jdbc;
 
-    JdbcSource(TableSpec table) {
+    public JdbcSource(TableSpec table) {
         this.table = table;
         this.jdbc = table.source().jdbc();
     }
 
     /** A table's problem with its database: a message for the ledger, not a stack trace. */
-    static final class JdbcSourceException extends RuntimeException {
+    public static final class JdbcSourceException extends RuntimeException {
         JdbcSourceException(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
     /** One declared column as the database holds it. */
-    record Column(ColumnSpec spec, String databaseType, DataType sparkType) {
+    public record Column(ColumnSpec spec, String databaseType, DataType sparkType) {
     }
 
     /** The base relation: the table, or the query as a derived table. */
@@ -76,7 +76,7 @@ final class JdbcSource {
     }
 
     /** A connection, after up to {@code connect_attempts} tries with doubling waits; a refused login is not retried. */
-    Connection connect() {
+    public Connection connect() {
         Properties props = properties();
         Duration wait = jdbc.retryBackoff();
         SQLException last = null;
@@ -106,7 +106,7 @@ final class JdbcSource {
      * The declared columns with their database and Spark types; fails naming every column that
      * is missing (when required) or whose type does not fit the declared one.
      */
-    List<Column> describe(Connection connection) throws SQLException {
+    public List<Column> describe(Connection connection) throws SQLException {
         Map<String, Integer> positions = new HashMap<>();
         List<String> available = new ArrayList<>();
         ResultSetMetaData meta;
@@ -188,21 +188,29 @@ final class JdbcSource {
             parts.add(first.spec().from() + " <= " + literal(first, upperBound));
         }
         if (highWaterMark != null) {
-            // (w1, w2, ...) > (h1, h2, ...), spelled out so that any database reads it.
-            List<String> above = new ArrayList<>();
-            for (int i = 0; i < wm.size(); i++) {
-                List<String> term = new ArrayList<>();
-                for (int j = 0; j < i; j++) {
-                    Column c = column(columns, wm.get(j));
-                    term.add(c.spec().from() + " = " + literal(c, highWaterMark.get(j)));
-                }
-                Column c = column(columns, wm.get(i));
-                term.add(c.spec().from() + " > " + literal(c, highWaterMark.get(i)));
-                above.add("(" + String.join(" AND ", term) + ")");
-            }
-            parts.add("(" + String.join(" OR ", above) + ")");
+            parts.add(above(columns, highWaterMark));
         }
         return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+    }
+
+    /**
+     * The rows above a high-water mark, as an SQL condition: {@code (w1, w2, ...) > (h1, h2, ...)},
+     * spelled out so that any database reads it.
+     */
+    public String above(List<Column> columns, List<String> highWaterMark) {
+        List<String> wm = jdbc.watermark();
+        List<String> above = new ArrayList<>();
+        for (int i = 0; i < wm.size(); i++) {
+            List<String> term = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                Column c = column(columns, wm.get(j));
+                term.add(c.spec().from() + " = " + literal(c, highWaterMark.get(j)));
+            }
+            Column c = column(columns, wm.get(i));
+            term.add(c.spec().from() + " > " + literal(c, highWaterMark.get(i)));
+            above.add("(" + String.join(" AND ", term) + ")");
+        }
+        return "(" + String.join(" OR ", above) + ")";
     }
 
     /** For a watermark that is not a time: its largest value now, which bounds this run as the cutoff does a time. */
@@ -223,12 +231,12 @@ final class JdbcSource {
     }
 
     /** The extract's SQL. */
-    String extractSql(String condition) {
+    public String extractSql(String condition) {
         return "SELECT " + selectList() + " FROM " + relation() + condition;
     }
 
     /** The rows of the extract, read by {@code partitions} connections when a partition column is set. */
-    Dataset<Row> read(SparkSession spark, Connection connection, String sql) throws SQLException {
+    public Dataset<Row> read(SparkSession spark, Connection connection, String sql) throws SQLException {
         DataFrameReader reader = spark.read().format("jdbc").option("url", jdbc.url())
                 .option("fetchsize", jdbc.fetchSize()).option("dbtable", "(" + sql + ") extract");
         properties().forEach((k, v) -> reader.option(k.toString(), v.toString()));

@@ -5,6 +5,7 @@ import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.jobs.gold.GoldJob;
 import io.medallion.jobs.maintain.MaintainJob;
+import io.medallion.jobs.reconcile.ReconcileJob;
 import io.medallion.jobs.silver.SilverJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
@@ -23,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stages in order, bronze -> silver -> quality -> gold -> quality, for each run date in turn,
+ * The stages in order, bronze -> silver -> reconcile -> quality -> gold -> quality, for each run date in turn,
  * then maintain once for the last date when the spec has a maintenance section, in one Spark
  * session. The first stage that does not exit 0 stops the pipeline and its exit code is the
  * pipeline's.
@@ -46,12 +47,17 @@ public final class Pipeline {
     }
 
     /**
-     * The stages that run, in order: bronze, silver, then the silver quality gate when the spec
-     * declares constraints on silver tables, gold when it declares models, then the gold quality
-     * gate. A failed gate (exit 3) stops the pipeline before the next layer is built from bad data.
+     * The stages that run, in order: bronze, silver, the reconciliation of the database tables
+     * whose spec has a reconcile section, then the silver quality gate when the spec declares
+     * constraints on silver tables, gold when it declares models, then the gold quality gate. A
+     * failed gate (exit 3) stops the pipeline before the next layer is built from bad data.
      */
     public List<Job> stages() {
         List<Job> stages = new ArrayList<>(List.of(new BronzeIngestJob(), new SilverJob()));
+        List<TableSpec> reconciled = tables.stream().filter(t -> t.reconcile().declared()).toList();
+        if (!reconciled.isEmpty()) {
+            stages.add(new ReconcileJob(reconciled, Layer.SILVER, LOG::info));
+        }
         addQualityGate(stages, Layer.SILVER);
         if (!spec.gold().isEmpty()) {
             stages.add(new GoldJob(List.copyOf(spec.gold().values()), false));

@@ -8,11 +8,13 @@ import io.medallion.config.PipelineSpecLoader;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.CliProcess;
 import io.medallion.jobs.TestPostgres;
+import io.medallion.jobs.reconcile.ReconcileJob;
 import io.medallion.jobs.silver.SilverJob;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
+import io.medallion.lake.Layer;
 import io.medallion.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,7 @@ class JdbcSourceIT {
                       - {name: placed, type: date}
                       - {name: updated_at, type: timestamp, required: true}
                     key: [id]
+                    reconcile: {max_discrepancy: 0.001, sample_keys: 5}
                   customers:
                     source: {format: jdbc, url: %s, user: medallion, password: "${SHOP_PASSWORD}", mode: snapshot,
                              table: shop.customers}
@@ -109,6 +112,7 @@ class JdbcSourceIT {
                       - {name: balance, type: "decimal(12,2)"}
                       - {name: vip, type: boolean}
                     key: [id]
+                    reconcile: {max_discrepancy: 0.05}
                 """.formatted(lake, dir.resolve("landing"), TestPostgres.url(), TestPostgres.url()));
         Map<String, String> env = new HashMap<>(Map.of("SHOP_PASSWORD", PASSWORD, "MEDALLION_HOME", dir.toString()));
         spec = new PipelineSpecLoader(env, dir).load(specFile, "local");
@@ -257,6 +261,46 @@ class JdbcSourceIT {
 
     @Test
     @Order(4)
+    void reconcilePassesAfterThePipelineAndNamesTheKeysThatDifferOnceSilverIsChanged() throws Exception {
+        CliProcess.Result pipeline = medallion(List.of(), "pipeline", "--table", "orders", "--run-date", "2024-03-05");
+        assertThat(pipeline.exitCode()).as(pipeline.toString()).isZero();
+        assertThat(pipeline.stdout()).containsPattern("2024-03-05  reconcile +exit 0");
+        assertThat(pipeline.stderr()).contains("silver.orders against " + TestPostgres.url() + "#shop.orders",
+                "source 226, lake 226", "all equal", "0 missing from the lake, 0 extra in it, 0 different");
+
+        // Committed after the last extract: pending, left out of both sides, not missing.
+        TestPostgres.execute("INSERT INTO shop.orders VALUES (400, 'pending', 1, 'open', NULL, NULL, NULL, clock_timestamp())");
+
+        // About 1 % of silver changed: two orders deleted, one amount changed; one customer deleted.
+        spark.sql("DELETE FROM delta.`" + lake + "/silver/orders` WHERE id IN (5, 7)");
+        spark.sql("UPDATE delta.`" + lake + "/silver/orders` SET amount = amount + 100 WHERE id = 10");
+        spark.sql("DELETE FROM delta.`" + lake + "/silver/customers` WHERE id = 8");
+        CliProcess.Result reconcile = medallion(List.of(), "reconcile", "--table", "orders", "--table", "customers",
+                "--run-date", "2024-03-05");
+        assertThat(reconcile.exitCode()).as(reconcile.toString()).isEqualTo(ExitCode.QUALITY_GATE);
+        assertThat(reconcile.stdout()).contains("source 226, lake 224; 1 pending",
+                "2 missing from the lake, 0 extra in it, 1 different", "missing: id=5, id=7", "different: id=10",
+                "amount sum: source ", "result      discrepancy 0.01327, tolerance 0.001: FAILED",
+                "source 46, lake 45", "missing: id=8", "discrepancy 0.02174, tolerance 0.05: passed");
+        Dataset<Row> results = layer("ops", "reconciliation");
+        Row orders = results.where("table_name = 'orders'").first();
+        assertThat(orders.<Boolean>getAs("passed")).isFalse();
+        assertThat(List.of(orders.<Long>getAs("missing_keys"), orders.<Long>getAs("different_keys"),
+                orders.<Long>getAs("extra_keys"), orders.<Long>getAs("pending_rows"))).containsExactly(2L, 1L, 0L, 1L);
+        assertThat(orders.<String>getAs("sample_missing")).isEqualTo("[\"id=5\",\"id=7\"]");
+        assertThat(orders.<String>getAs("column_differences")).contains("\"column\":\"amount\",\"aggregate\":\"sum\"");
+        assertThat(results.where("table_name = 'customers' AND passed AND missing_keys = 1").count()).isEqualTo(1);
+
+        // Bronze was not touched: its latest version of each key is the source.
+        List<String> lines = new ArrayList<>();
+        assertThat(new JobRunner(spec).runIn(spark, new ReconcileJob(List.of(spec.tables().get("orders")),
+                Layer.BRONZE, lines::add), List.of(), DAY3)).isEqualTo(ExitCode.OK);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("bronze.orders against"))
+                .anySatisfy(l -> assertThat(l).contains("source 226, lake 226; 1 pending"));
+    }
+
+    @Test
+    @Order(5)
     void aWrongPasswordAnUnreachableHostAWrongTypeAndAnInjectionEachSaySo() throws Exception {
         int closedPort;
         try (var socket = new java.net.ServerSocket(0)) {
@@ -304,13 +348,13 @@ class JdbcSourceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void thePasswordIsInNoOutputAndNoOpsTable() throws Exception {
         CliProcess.Result config = medallion(List.of(), "config");
         assertThat(config.exitCode()).as(config.toString()).isZero();
         assertThat(config.stdout()).contains("password: '*****'");
         assertThat(outputs).hasSizeGreaterThanOrEqualTo(5).allSatisfy(o -> assertThat(o).doesNotContain(PASSWORD));
-        for (String table : List.of("runs", "extracts", "ingested_files")) {
+        for (String table : List.of("runs", "extracts", "ingested_files", "reconciliation")) {
             if (Files.exists(Path.of(lake, "ops", table))) {
                 assertThat(layer("ops", table).toJSON().collectAsList()).noneMatch(j -> j.contains(PASSWORD));
             }
