@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parsers of single spec values, each failing with the key path and the value it could not read. */
-final class Values {
+public final class Values {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([hd])");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -103,9 +103,18 @@ final class Values {
 
     /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or {@code 1d}. */
     static java.time.Duration duration(SpecNode node) {
-        Matcher m = SHORT_DURATION.matcher(node.asText().trim());
+        try {
+            return parseDuration(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+    }
+
+    /** {@link #duration} of a command-line value. */
+    public static java.time.Duration parseDuration(String text) {
+        Matcher m = SHORT_DURATION.matcher(text.trim());
         if (!m.matches()) {
-            throw node.error("expected a duration such as 30s, 5m, 2h or 1d, got '" + node.asText() + "'");
+            throw new IllegalArgumentException("expected a duration such as 30s, 5m, 2h or 1d, got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

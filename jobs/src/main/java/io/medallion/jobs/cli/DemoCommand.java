@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code medallion demo}. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -22,7 +23,12 @@ import picocli.CommandLine.Command;
             "landing data is there already), runs the pipeline (bronze to gold, with quality gates) for every",
             "batch date in one Spark session, and prints rows per layer and table, quarantined rows by rule,",
             "duplicates removed, gold tables, where the lake is and how to query it.",
-            "Safe to run again: every stage is idempotent, so a second run changes nothing."
+            "Safe to run again: every stage is idempotent, so a second run changes nothing.",
+            "",
+            "--source postgres starts a PostgreSQL of its own instead, loads TPC-H orders and customers into it",
+            "batch by batch with updates, deletes and late commits (generate --to-jdbc), runs the pipeline of",
+            "conf/pipelines/tpch-postgres.yaml after each batch, and prints the reconciliation of the lake with",
+            "the database."
         })
 final class DemoCommand extends SparkCommand {
     /**
@@ -32,8 +38,22 @@ final class DemoCommand extends SparkCommand {
      */
     static final int BATCHES = 2;
 
+    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "files",
+            description = "files: landing files (the default); postgres: a PostgreSQL the demo starts and loads.")
+    String source;
+
     @Override
     JobRunner.SessionBody prepare(PipelineSpec spec) {
+        if (source.equals("postgres")) {
+            java.nio.file.Path tpch = specOptions.resolvedPipeline();
+            java.nio.file.Path postgresSpec = tpch.getFileName().toString().equals("tpch.yaml")
+                    ? tpch.resolveSibling("tpch-postgres.yaml") : tpch;
+            PostgresDemo demo = new PostgresDemo(postgresSpec, specOptions.env, out());
+            return spark -> demo.run(spark, BATCHES, LocalDate.parse("2024-01-01"));
+        }
+        if (!source.equals("files")) {
+            throw new IllegalArgumentException("--source must be files or postgres, got '" + source + "'");
+        }
         return spark -> {
             long start = System.nanoTime();
             Path manifestPath = new Path(spec.storage().landingRoot(), "manifest.json");

@@ -6,7 +6,9 @@ import io.medallion.jobs.sample.Defect;
 import io.medallion.jobs.sample.GeneratorSettings;
 import io.medallion.jobs.sample.LandingFormat;
 import io.medallion.jobs.sample.Manifest;
+import io.medallion.jobs.sample.TpchDatabaseLoader;
 import io.medallion.jobs.sample.TpchLandingGenerator;
+import io.medallion.config.JdbcUrls;
 import io.medallion.run.ExitCode;
 import io.medallion.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -42,7 +44,13 @@ import picocli.CommandLine.Spec;
             "json (arrays of objects), parquet (typed files). Each carries the defects it can hold: no short",
             "records in json, no garbled values in parquet, which instead gets one line item file whose",
             "quantity is text (wrong_type_file). Customers are a JSON change feed in every format (arrays for",
-            "json). Read them with the matching overlay: --env local,tpch-csv (tpch-json, tpch-parquet)."
+            "json). Read them with the matching overlay: --env local,tpch-csv (tpch-json, tpch-parquet).",
+            "",
+            "--to-jdbc URL loads clean TPC-H orders and customer into a database instead (tables tpch.orders and",
+            "tpch.customer, with updated_at), batch by batch: --batch K applies batch K of --batches, every batch",
+            "when absent. Each later batch updates about 1 % of the orders and customers there, deletes about",
+            "0.5 % of the customers, and commits the previous batch's held-back orders late, with an updated_at",
+            "half of --lag in the past. Credentials: in the URL, or PGUSER and PGPASSWORD."
         })
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
@@ -86,13 +94,35 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Write here instead of the spec's landing root (a path or URI).")
     String landing;
 
-    @Option(names = "--force", description = "Overwrite landing data generated with other settings.")
+    @Option(names = "--force", description = "Overwrite landing data generated with other settings (or, with "
+            + "--to-jdbc, tables an earlier load left).")
     boolean force;
+
+    @Option(names = "--to-jdbc", paramLabel = "URL",
+            description = "Load orders and customer into this database (jdbc:postgresql://host:port/db) instead of "
+                    + "writing landing files.")
+    String toJdbc;
+
+    @Option(names = "--batch", paramLabel = "K",
+            description = "With --to-jdbc: apply only batch K (1-based), to run the pipeline between batches.")
+    Integer batch;
+
+    @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "5m",
+            description = "With --to-jdbc: the extract's lag; late orders are stamped half of it in the past "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String lag;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = command.commandLine().getErr();
         PrintWriter out = command.commandLine().getOut();
+        if (toJdbc != null) {
+            return toDatabase(out, err);
+        }
+        if (batch != null) {
+            err.println("medallion generate: --batch goes with --to-jdbc; landing files hold every batch");
+            return ExitCode.USAGE;
+        }
         GeneratorSettings settings;
         String root;
         Configuration hadoop;
@@ -135,6 +165,55 @@ final class GenerateCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         printSummary(out, manifest, root, seconds);
         return ExitCode.OK;
+    }
+
+    private int toDatabase(PrintWriter out, PrintWriter err) {
+        TpchDatabaseLoader loader;
+        try {
+            java.time.Duration parsed = io.medallion.config.Values.parseDuration(lag);
+            loader = new TpchDatabaseLoader(toJdbc, credentials(), scale, batches, parsed);
+            if (batch != null && (batch < 1 || batch > batches)) {
+                throw new IllegalArgumentException("--batch must be 1.." + batches + ", got " + batch);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("medallion generate: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        String where = JdbcUrls.withoutCredentials(toJdbc);
+        int first = batch == null ? 1 : batch;
+        int last = batch == null ? batches : batch;
+        out.printf("%-6s %9s %6s %8s %10s %10s %10s %7s%n", "batch", "orders", "late", "updated", "customers",
+                "updated", "deleted", "s");
+        try {
+            for (int b = first; b <= last; b++) {
+                TpchDatabaseLoader.BatchSummary s = loader.load(b, force);
+                out.printf("%-6d %,9d %,6d %,8d %,10d %,10d %,10d %7.1f%n", s.batch(), s.ordersInserted(),
+                        s.lateOrders(), s.ordersUpdated(), s.customersInserted(), s.customersUpdated(),
+                        s.customersDeleted(), s.seconds());
+                out.flush();
+            }
+        } catch (IllegalStateException e) {
+            err.println("medallion generate: " + where + ": " + e.getMessage());
+            return ExitCode.USAGE;
+        } catch (java.sql.SQLException e) {
+            err.println("medallion generate: " + where + ": " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+        out.printf("Loaded TPC-H scale %s batch(es) %d..%d of %d into %s (tpch.orders, tpch.customer)%n", scale, first,
+                last, batches, where);
+        return ExitCode.OK;
+    }
+
+    /** PGUSER and PGPASSWORD, as psql takes them, unless the URL carries credentials. */
+    private static java.util.Properties credentials() {
+        java.util.Properties props = new java.util.Properties();
+        if (System.getenv("PGUSER") != null) {
+            props.setProperty("user", System.getenv("PGUSER"));
+        }
+        if (System.getenv("PGPASSWORD") != null) {
+            props.setProperty("password", System.getenv("PGPASSWORD"));
+        }
+        return props;
     }
 
     private static boolean sameSettings(Manifest m, GeneratorSettings s) {

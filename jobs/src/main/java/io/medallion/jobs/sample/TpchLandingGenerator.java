@@ -40,6 +40,7 @@ public final class TpchLandingGenerator {
     /** TPC-H order dates lie in 1992-01-01 .. 1998-08-02. */
     private static final LocalDate FIRST_ORDER_DATE = LocalDate.of(1992, 1, 1);
     private static final LocalDate LAST_ORDER_DATE = LocalDate.of(1998, 8, 2);
+    private static final long ORDER_DAYS = LAST_ORDER_DATE.toEpochDay() - FIRST_ORDER_DATE.toEpochDay() + 1;
     /** The undeclared column that change events carry from the second batch on. */
     public static final String DRIFT_COLUMN = "c_loyalty_tier";
 
@@ -93,13 +94,23 @@ public final class TpchLandingGenerator {
 
     // ---- orders and line items: batched by order date, line items follow their order -------
 
+    /** The batch (0-based) an order belongs to: TPC-H's order dates split into equal spans. */
+    public static int orderBatch(LocalDate orderDate, int batches) {
+        long day = orderDate.toEpochDay() - FIRST_ORDER_DATE.toEpochDay();
+        return (int) Math.min(batches - 1, day * batches / ORDER_DAYS);
+    }
+
+    /** The batch (0-based) the {@code index}-th of {@code total} dimension rows belongs to: equal slices by key. */
+    static int keyBatch(long index, long total, int batches) {
+        return (int) Math.min(batches - 1, index * batches / Math.max(1, total));
+    }
+
     private void ordersAndLineItems() throws IOException {
         long start = System.nanoTime();
         Manifest.TableEntry ordersEntry = table("orders");
         Manifest.TableEntry lineEntry = table("lineitem");
         Random random = random(1);
         int batches = settings.batches();
-        long span = LAST_ORDER_DATE.toEpochDay() - FIRST_ORDER_DATE.toEpochDay() + 1;
         try (BatchFileWriter orders = tableWriter("orders");
              BatchFileWriter lines = tableWriter("lineitem")) {
             Iterator<LineItem> lineItems = new LineItemGenerator(settings.scale(), 1, 1).iterator();
@@ -109,8 +120,7 @@ public final class TpchLandingGenerator {
                 orderCount++;
                 String orderLine = order.toLine();
                 String[] of = fields(orderLine);
-                long day = LocalDate.parse(of[4]).toEpochDay() - FIRST_ORDER_DATE.toEpochDay();
-                int batch = (int) Math.min(batches - 1, day * batches / span);
+                int batch = orderBatch(LocalDate.parse(of[4]), batches);
                 boolean late = draw(random, Defect.LATE) && batch < batches - 1;
                 if (late) {
                     batch = batch + 1 + random.nextInt(batches - 1 - batch);
@@ -282,7 +292,7 @@ public final class TpchLandingGenerator {
                 settings, events)) {
             long index = 0;
             for (Customer c : new CustomerGenerator(settings.scale(), 1, 1)) {
-                int batch = (int) Math.min(batches - 1, index++ * batches / Math.max(1, total));
+                int batch = keyBatch(index++, total, batches);
                 int next = Math.min(batch + 1, batches - 1);
                 long seq = c.getCustomerKey() * 10;
                 double story = random.nextDouble();
