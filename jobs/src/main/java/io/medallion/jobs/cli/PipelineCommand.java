@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             "Spark session (a quality stage runs when the spec declares constraints on that layer), then",
             "maintain once when the spec has a maintenance section.",
             "",
+            "Database tables whose spec has a reconcile section are reconciled with silver right after it.",
             "Runs the stages in order (gold when the spec declares models), stops at the first stage that does",
             "not succeed and exits with that stage's code. With --from and --to, runs every date of the range",
             "in order (a backfill), and maintain after the last.",

@@ -79,6 +79,7 @@ public final class JdbcExtractBenchmark {
         // proof), and of it the extract and append alone, each against COPY.
         System.out.printf("%-12s %10s %10s %12s %10s %10s %10s%n", "extract", "rows", "seconds", "rows/s", "vs COPY",
                 "append_s", "vs COPY");
+        CliProcess cli = new CliProcess(work, Map.of("BENCH_PASSWORD", PASSWORD, "MEDALLION_HOME", work.toString()));
         for (int partitions : List.of(1, 4)) {
             Files.writeString(spec, """
                     storage: {lake_root: %s, landing_root: %s}
@@ -90,8 +91,7 @@ public final class JdbcExtractBenchmark {
                     %s    key: [l_orderkey, l_linenumber]
                     """.formatted(work.resolve("lake-" + partitions), work.resolve("landing"), TestPostgres.url(),
                     partitions, schema));
-            CliProcess.Result r = new CliProcess(work, Map.of("BENCH_PASSWORD", PASSWORD, "MEDALLION_HOME", work.toString()))
-                    .run("bronze", "--pipeline", spec.toString(), "--run-date", "2024-01-01");
+            CliProcess.Result r = cli.run("bronze", "--pipeline", spec.toString(), "--run-date", "2024-01-01");
             Matcher m = Pattern.compile("lineitem: (\\d+) rows extracted into bronze in ([0-9.]+) s").matcher(r.stderr());
             if (r.exitCode() != 0 || !m.find()) {
                 throw new IllegalStateException("the extract failed: " + r);
@@ -104,6 +104,53 @@ public final class JdbcExtractBenchmark {
                     partitions + " partition" + (partitions > 1 ? "s" : ""), extracted, seconds, extracted / seconds,
                     seconds / copySeconds, append, append / copySeconds);
         }
+        bareSpark(work.resolve("bare"), rows, copySeconds);
+        reconcileAgainstAScan(cli, spec, work.resolve("lake-4"));
         TestPostgres.server().close();
+    }
+
+    /**
+     * The peer: Spark's own JDBC reader into Delta with the same 4 partitions and bounds, no
+     * medallion around it (no type check, watermark, proof or ledger), in a warmed-up session.
+     */
+    private static void bareSpark(Path target, long rows, double copySeconds) {
+        org.apache.spark.sql.SparkSession spark = io.medallion.testing.TestSpark.session();
+        spark.range(1).write().format("delta").save(target.resolveSibling("warm-up").toString());
+        long start = System.nanoTime();
+        Object max = TestPostgres.value("SELECT max(l_orderkey) FROM tpch.lineitem");
+        spark.read().format("jdbc").option("url", TestPostgres.url()).option("user", "bench")
+                .option("password", PASSWORD).option("dbtable", "(SELECT " + COLUMNS + " FROM tpch.lineitem) t")
+                .option("fetchsize", 10_000).option("partitionColumn", "l_orderkey").option("lowerBound", 1)
+                .option("upperBound", max.toString()).option("numPartitions", 4).load()
+                .write().format("delta").save(target.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%-12s %,10d %10.1f %,12.0f %9.2fx   (Spark's JDBC reader into Delta, 4 partitions)%n",
+                "bare Spark", rows, seconds, rows / seconds, seconds / copySeconds);
+    }
+
+    /**
+     * Silver from the 4-partition extract, then {@code reconcile} of it with the database, against
+     * one aggregation scan of the silver table in a Spark session of its own.
+     */
+    private static void reconcileAgainstAScan(CliProcess cli, Path spec, Path lake) throws Exception {
+        CliProcess.Result silver = cli.run("silver", "--pipeline", spec.toString(), "--run-date", "2024-01-01");
+        if (silver.exitCode() != 0) {
+            throw new IllegalStateException("silver failed: " + silver);
+        }
+        CliProcess.Result reconcile = cli.run("reconcile", "--pipeline", spec.toString(), "--run-date", "2024-01-01");
+        Matcher took = Pattern.compile("job=\"reconcile\".*seconds=\"([0-9.]+)\"").matcher(reconcile.stderr());
+        if (reconcile.exitCode() != 0 || !took.find()) {
+            throw new IllegalStateException("reconcile failed: " + reconcile);
+        }
+        double reconcileSeconds = Double.parseDouble(took.group(1));
+        org.apache.spark.sql.SparkSession spark = io.medallion.testing.TestSpark.session();
+        String path = lake.resolve("silver/lineitem").toString();
+        spark.read().format("delta").load(path).limit(1).collectAsList(); // the session and Delta warmed up
+        long scanStart = System.nanoTime();
+        spark.read().format("delta").load(path).selectExpr("count(*)", "sum(l_extendedprice)", "max(l_comment)")
+                .collectAsList();
+        double scanSeconds = (System.nanoTime() - scanStart) / 1e9;
+        System.out.printf("reconcile silver.lineitem with PostgreSQL: %.1f s; one aggregation scan of silver.lineitem: "
+                + "%.1f s; ratio %.1fx%n", reconcileSeconds, scanSeconds, reconcileSeconds / scanSeconds);
     }
 }

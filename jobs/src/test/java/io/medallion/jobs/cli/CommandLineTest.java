@@ -159,6 +159,19 @@ class CommandLineTest {
     }
 
     @Test
+    void reconcileTakesOnlyDatabaseTablesAndTheLayersBuiltFromThem() {
+        assertThat(run("reconcile", "--pipeline", spec())).isEqualTo(2);
+        assertThat(err.toString()).contains("has no table read from a database (source format: jdbc)");
+        assertThat(run("reconcile", "--pipeline", spec(), "--table", "orders")).isEqualTo(2);
+        assertThat(err.toString()).contains("orders is read from delimited files; reconcile compares a database source");
+        assertThat(run("reconcile", "--pipeline", spec(), "--layer", "gold")).isEqualTo(2);
+        assertThat(err.toString()).contains("--layer must be silver or bronze, got 'gold'");
+        assertThat(run("demo", "--pipeline", spec(), "--source", "oracle")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source must be files or postgres, got 'oracle'");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void aCommandThatCannotUseAnOptionDoesNotOfferIt() {
         assertThat(run("demo", "--run-date", "2024-01-01")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown options: '--run-date'");
