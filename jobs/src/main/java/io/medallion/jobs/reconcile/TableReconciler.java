@@ -39,8 +39,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Compares one database table with its bronze or silver table. Both sides are brought to the
  * form the lake stores: declared names and types, and for silver its cleaning and personal-data
- * protection, so that equal data compares equal. The database is read once; each side is then
- * aggregated once per column, and hashed per key for a full outer join on the key.
+ * protection, so that equal data compares equal. The database is read once (and kept); each side
+ * is then aggregated in one pass, and hashed per key for a full outer join on the key.
  */
 final class TableReconciler {
     private static final String HASH = "_row_hash";
@@ -70,6 +70,7 @@ final class TableReconciler {
         Dataset<Row> sourceRows;
         Dataset<Row> lakeRows = lakeRows();
         long pending = 0;
+        Dataset<Row> pendingKeys = null;
         try (Connection connection = source.connect()) {
             List<JdbcSource.Column> columns = source.describe(connection);
             String settled = "";
@@ -78,7 +79,7 @@ final class TableReconciler {
                 // A row whose watermark is null is never extracted: compared, so that it shows as missing.
                 String above = "COALESCE(" + source.above(columns, history.highWaterMark()) + ", FALSE)";
                 settled = " WHERE NOT " + above;
-                Dataset<Row> pendingKeys = declared(source.read(spark, connection, source.extractSql(" WHERE " + above)))
+                pendingKeys = declared(source.read(spark, connection, source.extractSql(" WHERE " + above)))
                         .select(keyColumns()).persist(StorageLevel.MEMORY_AND_DISK());
                 pending = pendingKeys.count();
                 lakeRows = lakeRows.join(pendingKeys, Scala.seq(table.key()), "left_anti");
@@ -86,7 +87,8 @@ final class TableReconciler {
             sourceRows = normalized(declared(source.read(spark, connection, source.extractSql(settled))))
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
-        lakeRows = lakeRows.persist(StorageLevel.MEMORY_AND_DISK());
+        // The lake side is read twice, which a Delta scan does fast; the database is read once, so
+        // that both comparisons see the same state of a table that may be changing.
         try {
             List<Aggregate> aggregates = aggregates();
             Row s = aggregate(sourceRows, aggregates);
@@ -111,7 +113,9 @@ final class TableReconciler {
                     (System.nanoTime() - start) / 1e9);
         } finally {
             sourceRows.unpersist();
-            lakeRows.unpersist();
+            if (pendingKeys != null) {
+                pendingKeys.unpersist();
+            }
         }
     }
 

@@ -60,10 +60,14 @@ class JdbcSourceIT {
     String lake;
     CliProcess cli;
     final List<String> outputs = new ArrayList<>();
+    /** Every log line of the jobs this JVM runs, besides the CLI processes' outputs. */
+    final java.io.StringWriter logs = new java.io.StringWriter();
+    int runs;
 
     @BeforeAll
     void setUp() throws Exception {
         spark = TestSpark.session();
+        captureLogs();
         TestPostgres.execute(
                 "CREATE ROLE medallion LOGIN PASSWORD '" + PASSWORD + "'",
                 "CREATE SCHEMA shop",
@@ -120,7 +124,18 @@ class JdbcSourceIT {
         cli = new CliProcess(dir, env);
     }
 
+    private void captureLogs() {
+        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        var appender = org.apache.logging.log4j.core.appender.WriterAppender.createAppender(
+                org.apache.logging.log4j.core.layout.PatternLayout.newBuilder().withPattern("%c{1} - %m%n").build(), null,
+                logs, "jdbc-source-it", false, true);
+        appender.start();
+        context.getConfiguration().getRootLogger().addAppender(appender, null, null);
+        context.updateLoggers();
+    }
+
     private int run(Job job, LocalDate day, String... tables) {
+        runs++;
         List<TableSpec> selected = java.util.Arrays.stream(tables).map(t -> spec.tables().get(t)).toList();
         return new JobRunner(spec).runIn(spark, job, selected, day);
     }
@@ -129,6 +144,7 @@ class JdbcSourceIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(1, List.of("--pipeline", specFile.toString()));
         CliProcess.Result r = cli.runWithJvmOptions(jvmOptions, all.toArray(new String[0]));
+        runs++;
         outputs.add(r.stdout() + r.stderr());
         return r;
     }
@@ -269,6 +285,7 @@ class JdbcSourceIT {
                 List.of(LocalDate.parse("2024-03-05")), r -> stages.add(r.stage() + " " + r.exitCode())))
                 .isEqualTo(ExitCode.OK);
         assertThat(stages).containsExactly("bronze 0", "silver 0", "reconcile 0");
+        runs += stages.size();
         Row clean = layer("ops", "reconciliation").first();
         assertThat(List.of(clean.<Long>getAs("source_rows"), clean.<Long>getAs("lake_rows"),
                 clean.<Long>getAs("missing_keys"), clean.<Long>getAs("different_keys"))).containsExactly(226L, 226L, 0L, 0L);
@@ -299,6 +316,7 @@ class JdbcSourceIT {
 
         // Bronze was not touched: its latest version of each key is the source.
         List<String> lines = new ArrayList<>();
+        runs++;
         assertThat(new JobRunner(spec).runIn(spark, new ReconcileJob(List.of(spec.tables().get("orders")),
                 Layer.BRONZE, lines::add), List.of(), DAY3)).isEqualTo(ExitCode.OK);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("bronze.orders against"))
@@ -334,6 +352,7 @@ class JdbcSourceIT {
                     key: [id]
                 """.formatted(dir.resolve("faults-lake"), dir.resolve("landing"), TestPostgres.url(), closedPort));
         CliProcess.Result r = cli.run("bronze", "--pipeline", faults.toString(), "--run-date", "2024-03-01");
+        runs++;
         outputs.add(r.stdout() + r.stderr());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.FAILED);
         assertThat(r.stderr())
@@ -347,6 +366,7 @@ class JdbcSourceIT {
 
         Files.writeString(faults, Files.readString(faults).replace("table: shop.typed", "table: \"shop.typed; drop table shop.orders\""));
         CliProcess.Result injected = cli.run("bronze", "--pipeline", faults.toString(), "--run-date", "2024-03-01");
+        runs++;
         outputs.add(injected.stdout() + injected.stderr());
         assertThat(injected.exitCode()).as(injected.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(injected.stderr()).contains("tables.typed.source.table", "is not a table name");
@@ -360,6 +380,9 @@ class JdbcSourceIT {
         assertThat(config.exitCode()).as(config.toString()).isZero();
         assertThat(config.stdout()).contains("password: '*****'");
         assertThat(outputs).hasSizeGreaterThanOrEqualTo(5).allSatisfy(o -> assertThat(o).doesNotContain(PASSWORD));
+        assertThat(runs).as("job runs, as processes and in this JVM").isGreaterThanOrEqualTo(15);
+        assertThat(logs.toString()).contains("orders: extracting from " + TestPostgres.url() + "#shop.orders",
+                "silver.orders against").doesNotContain(PASSWORD);
         for (String table : List.of("runs", "extracts", "ingested_files", "reconciliation")) {
             if (Files.exists(Path.of(lake, "ops", table))) {
                 assertThat(layer("ops", table).toJSON().collectAsList()).noneMatch(j -> j.contains(PASSWORD));
