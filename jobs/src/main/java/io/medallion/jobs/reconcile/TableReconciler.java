@@ -19,6 +19,7 @@ import io.medallion.interop.Scala;
 import io.medallion.jobs.bronze.DatabaseExtracts;
 import io.medallion.jobs.bronze.JdbcSource;
 import io.medallion.jobs.silver.Cleaning;
+import io.medallion.jobs.silver.KeyedApplier;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.Layer;
 import io.medallion.lake.TableRef;
@@ -144,12 +145,8 @@ final class TableReconciler {
             if (table.source().jdbc().mode() == JdbcMode.SNAPSHOT) {
                 lake = lake.where(col(BronzeColumns.INGEST_RUN_ID).equalTo(lit(history.latestRunId())));
             } else {
-                List<Column> order = new ArrayList<>();
-                table.latestBy().forEach(c -> order.add(col(c).desc_nulls_last()));
-                order.add(col(BronzeColumns.INGESTED_AT).desc());
-                order.add(col(BronzeColumns.SOURCE_LINE).desc());
-                lake = lake.where(recorded).withColumn("_version", row_number().over(Window.partitionBy(keyColumns())
-                        .orderBy(order.toArray(new Column[0])))).where("_version = 1");
+                // Each key's latest version, chosen as silver chooses it.
+                lake = KeyedApplier.latestPerKey(lake.where(recorded), table);
             }
         }
         return declared(lake);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * keeping the latest by {@code latest_by}, and MERGEd into silver ({@link KeyedMerge}), changing
  * only rows whose values changed. Every row read is accounted for, or the table fails.
  */
-final class KeyedApplier {
+public final class KeyedApplier {
     private static final Logger LOG = LoggerFactory.getLogger(KeyedApplier.class);
 
     private KeyedApplier() {
@@ -132,7 +132,7 @@ final class KeyedApplier {
     }
 
     /** One row per key: the latest by {@code latest_by}, ties broken by bronze position. */
-    static Dataset<Row> latestPerKey(Dataset<Row> rows, TableSpec table) {
+    public static Dataset<Row> latestPerKey(Dataset<Row> rows, TableSpec table) {
         List<Column> order = new ArrayList<>();
         for (String c : table.latestBy()) {
             order.add(col(c).desc_nulls_last());
