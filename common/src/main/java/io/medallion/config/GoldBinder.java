@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +58,10 @@ final class GoldBinder {
         List<TableRef> refs = new ArrayList<>();
         for (String input : inputs) {
             TableRef ref = TableRef.isQualified(input) ? TableRef.parse(input) : null;
+            if (ref != null && ref.equals(TableRef.gold(name))) {
+                throw new SpecException(file.toString(), "gold." + name + ".sql", "reads itself ('" + input
+                        + "'); a model is computed from the tables it reads, so it cannot be one of them");
+            }
             if (ref == null || !valid.contains(ref)) {
                 throw new SpecException(file.toString(), "gold." + name + ".sql", "reads '" + input
                         + "', which is not a table of this pipeline; a model reads silver tables by layer and "
@@ -76,6 +81,17 @@ final class GoldBinder {
         List<String> grain = SpecKeys.GRAIN.read(node);
         if (grain.isEmpty()) {
             throw node.error("grain", "declare the columns that identify one row of the model");
+        }
+        Optional<List<String>> output = SqlColumns.output(sql);
+        if (output.isPresent()) {
+            for (SpecKey<List<String>> key : List.of(SpecKeys.GRAIN, SpecKeys.MODEL_PARTITION_BY)) {
+                for (String column : key.read(node)) {
+                    if (!output.get().contains(column)) {
+                        throw node.error(key.name(), "'" + column + "' is not a column the model's SQL selects "
+                                + "(it selects: " + String.join(", ", output.get()) + ")");
+                    }
+                }
+            }
         }
         return new GoldModelSpec(name, SpecKeys.MODEL_DESCRIPTION.read(node), file.toString(), sql, refs, grain,
                 partitionBy, refresh);

@@ -30,8 +30,8 @@ final class MaintenanceBinder {
      * @param lakeRoot the lake root, under which archives go unless {@code archive_root} says otherwise
      */
     static Map<TableRef, MaintenanceSpec> bind(Optional<SpecNode> section, String lakeRoot,
-                                               Collection<TableSpec> tables, Collection<String> goldModels) {
-        Map<TableRef, List<String>> columns = knownColumns(tables, goldModels);
+                                               Collection<TableSpec> tables, Map<String, GoldModelSpec> gold) {
+        Map<TableRef, List<String>> columns = PipelineTables.columns(tables, gold);
         Map<String, SpecNode> entries = new LinkedHashMap<>();
         String archiveRoot = lakeRoot + "/archive";
         if (section.isPresent()) {
@@ -65,23 +65,6 @@ final class MaintenanceBinder {
 
     private static boolean isLayer(String key) {
         return Layer.DATA.stream().anyMatch(l -> l.specName().equals(key));
-    }
-
-    /** Every table's columns; gold's are known only when its SQL runs (empty here). */
-    private static Map<TableRef, List<String>> knownColumns(Collection<TableSpec> tables, Collection<String> gold) {
-        Map<TableRef, List<String>> columns = new LinkedHashMap<>();
-        for (TableRef ref : PipelineTables.of(tables, gold, false)) {
-            List<String> names = new ArrayList<>();
-            if (ref.layer() != Layer.GOLD) {
-                tables.stream().filter(t -> t.name().equals(ref.name())).findFirst()
-                        .ifPresent(t -> names.addAll(t.columnNames()));
-            }
-            if (ref.layer() == Layer.BRONZE) {
-                names.addAll(BronzeColumns.ALL);
-            }
-            columns.put(ref, names);
-        }
-        return columns;
     }
 
     /** A setting from the table's entry, else the layer's, else the layer's default. */
@@ -136,7 +119,7 @@ final class MaintenanceBinder {
                     + "(cluster_by) replaces Z-order, so keep one of them");
         }
         if (columns.isEmpty()) {
-            return; // gold: checked by maintain against the table itself
+            return; // a gold model whose columns only its SQL tells: checked by maintain against the table
         }
         List<String> named = new ArrayList<>(spec.zorderBy());
         named.addAll(spec.clusterBy());

@@ -45,7 +45,9 @@ public final class PipelineSpecLoader {
     private static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    /** Strict about duplicate keys: YAML would let the later of two same-named tables win silently. */
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final Map<String, String> environment;
     private final Path workingDirectory;
 
@@ -156,6 +158,17 @@ public final class PipelineSpecLoader {
             }
             return node;
         } catch (JsonProcessingException e) {
+            if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser
+                    && e.getOriginalMessage().startsWith("Duplicate field")) {
+                com.fasterxml.jackson.core.JsonStreamContext context = parser.getParsingContext();
+                String name = context.getCurrentName();
+                String path = name;
+                for (var c = context.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+                    path = c.inArray() ? "[" + c.getCurrentIndex() + "]." + path : c.getCurrentName() + "." + path;
+                }
+                throw new SpecException(label, path.replace(".[", "["), "'" + name + "' is declared twice (again "
+                        + "at line " + e.getLocation().getLineNr() + "); keep one of them");
+            }
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new SpecException(label, "", "not valid YAML" + where + ": " + e.getOriginalMessage(), e);
@@ -255,9 +268,9 @@ public final class PipelineSpecLoader {
         Map<String, GoldModelSpec> gold = SpecKeys.GOLD.find(root)
                 .map(g -> GoldBinder.bind(g, specDirectory, tables.values())).orElse(Map.of());
         Map<TableRef, List<ConstraintSpec>> quality = SpecKeys.QUALITY.find(root)
-                .map(q -> QualityBinder.bind(q, tables.values(), gold.keySet())).orElse(Map.of());
+                .map(q -> QualityBinder.bind(q, tables.values(), gold)).orElse(Map.of());
         Map<TableRef, MaintenanceSpec> maintenance = MaintenanceBinder.bind(SpecKeys.MAINTENANCE_SECTION.find(root),
-                storage.lakeRoot(), tables.values(), gold.keySet());
+                storage.lakeRoot(), tables.values(), gold);
         return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality, maintenance,
                 root.has(SpecKeys.MAINTENANCE_SECTION.name()), warnings);
     }
@@ -308,6 +321,10 @@ public final class PipelineSpecLoader {
         List<String> key = checkColumns(node, SpecKeys.KEY, columns, Set.of());
         if (cdc.isPresent() && key.isEmpty()) {
             throw node.error("key", "a change feed (cdc) needs a key to apply its events to");
+        }
+        if (key.isEmpty()) {
+            throw node.error("key", "declare at least one column: silver merges each batch into the table by key, "
+                    + "so declare the columns that identify a row (key: [id])");
         }
         Set<String> orderable = new HashSet<>(BronzeColumns.ALL);
         cdc.ifPresent(c -> orderable.add(c.sequenceField()));

@@ -32,8 +32,9 @@ final class QualityBinder {
     }
 
     static Map<TableRef, List<ConstraintSpec>> bind(SpecNode quality, Collection<TableSpec> tables,
-                                                    Collection<String> goldModels) {
-        List<TableRef> known = PipelineTables.of(tables, goldModels, true);
+                                                    Map<String, GoldModelSpec> gold) {
+        List<TableRef> known = PipelineTables.of(tables, gold.keySet(), true);
+        Map<TableRef, List<String>> columns = PipelineTables.columns(tables, gold);
         Map<TableRef, List<ConstraintSpec>> byTable = new LinkedHashMap<>();
         quality.map(n -> n).forEach((name, node) -> {
             TableRef table = TableRef.isQualified(name) ? TableRef.parse(name) : null;
@@ -41,7 +42,8 @@ final class QualityBinder {
                 throw node.error("'" + name + "' is not a table of this pipeline; name it by layer and table "
                         + "(valid: " + PipelineTables.names(known) + ")");
             }
-            List<ConstraintSpec> constraints = node.list(c -> bindConstraint(c, known));
+            List<ConstraintSpec> constraints = node.list(c -> checkColumns(c, bindConstraint(c, known),
+                    columns.getOrDefault(table, List.of()), columns));
             Set<String> names = new HashSet<>();
             for (int i = 0; i < constraints.size(); i++) {
                 if (!names.add(constraints.get(i).name())) {
@@ -88,7 +90,7 @@ final class QualityBinder {
             try {
                 Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw node.error("regex", "not a valid regular expression: " + e.getDescription());
+                throw node.error("regex", "'" + regex + "' is not a valid regular expression: " + e.getDescription());
             }
         }
         Severity severity = SpecKeys.SEVERITY.read(node);
@@ -119,6 +121,38 @@ final class QualityBinder {
         return new ConstraintSpec(name, kind, severity, columns, min, max, minFraction, keys.values().read(node),
                 regex, keys.predicate().read(node), referenced, to, metric, maxDecrease, maxIncrease,
                 SpecKeys.WHERE.read(node));
+    }
+
+    /**
+     * Refuses a constraint that names a column its table lacks: in column(s), its predicate, its
+     * where filter or the referenced table's to. An empty list of columns means they are known
+     * only when the table is read (a quarantine or history table, a model selecting *).
+     */
+    private static ConstraintSpec checkColumns(SpecNode node, ConstraintSpec c, List<String> tableColumns,
+                                               Map<TableRef, List<String>> columns) {
+        if (!tableColumns.isEmpty()) {
+            String key = node.has("column") ? "column" : "columns";
+            for (String column : c.columns()) {
+                if (!column.startsWith("_") && !tableColumns.contains(column)) { // _: the layer's own
+                    throw node.error(key, "column '" + column + "' is not in the table (valid: "
+                            + String.join(", ", tableColumns) + ")");
+                }
+            }
+            if (!c.predicate().isEmpty()) {
+                RuleBinder.checkSql(node.get("predicate"), c.predicate(), tableColumns);
+            }
+            if (!c.where().isEmpty()) {
+                RuleBinder.checkSql(node.get("where"), c.where(), tableColumns);
+            }
+        }
+        List<String> target = c.referencedTable().map(t -> columns.getOrDefault(t, List.of())).orElse(List.of());
+        for (String to : target.isEmpty() ? List.<String>of() : c.referencedColumns()) {
+            if (!to.startsWith("_") && !target.contains(to)) {
+                throw node.error("to", "column '" + to + "' is not in " + c.referencedTable().get() + " (valid: "
+                        + String.join(", ", target) + ")");
+            }
+        }
+        return c;
     }
 
     /** The settings a kind accepts besides check, name, severity and description. */

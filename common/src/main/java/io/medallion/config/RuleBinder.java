@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.regex.PatternSyntaxException;
 import io.medallion.lake.Layer;
 import io.medallion.lake.TableRef;
-import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 
 /**
  * Binds a table's {@code rules:} entries. Everything that can be checked without data is
@@ -46,11 +45,7 @@ final class RuleBinder {
             }
             SpecNode predicate = legacy != null ? legacy.value : node.get(keys.predicate().name());
             String expression = predicate.asText();
-            try {
-                CatalystSqlParser$.MODULE$.parseExpression(expression);
-            } catch (Exception e) { // Spark's ParseException is checked in Java's eyes but undeclared
-                throw predicate.error("not a valid SQL expression: " + firstLine(e.getMessage()));
-            }
+            checkSql(predicate, expression, columns.keySet());
             return new RuleSpec.Check(name, action, expression);
         }
         SpecNode columnNode = node.get(keys.column().name());
@@ -180,7 +175,7 @@ final class RuleBinder {
         try {
             java.util.regex.Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw node.error("not a valid regular expression: " + firstLine(e.getMessage()));
+            throw node.error("'" + regex + "' is not a valid regular expression: " + e.getDescription());
         }
         return new RuleSpec.Pattern(name, action, column.name(), regex);
     }
@@ -233,15 +228,63 @@ final class RuleBinder {
                 }
             }
         }
+        for (TableSpec t : tables.values()) {
+            List<String> cycle = cycleFrom(t.name(), tables, new java.util.ArrayList<>());
+            if (!cycle.isEmpty()) {
+                int rule = ruleTo(t, cycle.get(1));
+                throw new SpecException(tablesNode.file(), tablesNode.path() + "." + t.name() + ".rules[" + rule
+                        + "].table", "reference rules form a cycle: " + String.join(" -> ", cycle) + "; silver "
+                        + "applies a parent before its children, so one of these references must go (a table may "
+                        + "reference itself)");
+            }
+        }
+    }
+
+    /** The path back to {@code path}'s first table through references, or empty; self-references are fine. */
+    private static List<String> cycleFrom(String table, Map<String, TableSpec> tables, List<String> path) {
+        if (path.contains(table)) {
+            return path.get(0).equals(table) ? append(path, table) : List.of();
+        }
+        List<String> next = append(path, table);
+        for (RuleSpec rule : tables.get(table).rules()) {
+            if (rule instanceof RuleSpec.References r && !r.table().equals(table)) {
+                List<String> cycle = cycleFrom(r.table(), tables, next);
+                if (!cycle.isEmpty()) {
+                    return cycle;
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> append(List<String> path, String table) {
+        List<String> longer = new java.util.ArrayList<>(path);
+        longer.add(table);
+        return longer;
+    }
+
+    private static int ruleTo(TableSpec table, String parent) {
+        for (int i = 0; i < table.rules().size(); i++) {
+            if (table.rules().get(i) instanceof RuleSpec.References r && r.table().equals(parent)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(table.name() + " has no reference to " + parent);
     }
 
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
+    /** Refuses SQL that does not parse or that names a column the table does not have. */
+    static void checkSql(SpecNode node, String expression, java.util.Collection<String> columns) {
+        List<String> unknown;
+        try {
+            unknown = SqlColumns.unknown(expression, new java.util.HashSet<>(columns));
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
         }
-        String trimmed = message.strip();
-        int nl = trimmed.indexOf('\n');
-        return nl < 0 ? trimmed : trimmed.substring(0, nl);
+        if (!unknown.isEmpty()) {
+            throw node.error("'" + expression + "' names " + (unknown.size() == 1 ? "column '" + unknown.get(0)
+                    + "', which is" : "columns '" + String.join("', '", unknown) + "', which are")
+                    + " not in the table's schema (valid: " + String.join(", ", new java.util.TreeSet<>(columns)) + ")");
+        }
     }
 }

@@ -66,7 +66,8 @@ public final class SpecKeys {
     static final SpecKey<String> TABLE_DESCRIPTION = add(text(TABLE, "description", "", "what the table holds"));
     static final SpecKey<SpecNode> SOURCE_SECTION = add(section(TABLE, "source", true, "where the table's raw data lands and how to read it"));
     static final SpecKey<SpecNode> SCHEMA = add(list(TABLE, "schema", true, "the columns, in order: {name, type, ...} each"));
-    static final SpecKey<List<String>> KEY = add(columns(TABLE, "key", "the business key; silver keeps one row per key"));
+    static final SpecKey<List<String>> KEY = add(SpecKey.of(TABLE, "key", "columns", null,
+            "the business key; silver keeps one row per key", Values::strings));
     static final SpecKey<List<String>> LATEST_BY = add(columns(TABLE, "latest_by",
             "columns (or bronze metadata such as _batch_date) whose largest value is a key's latest row"));
     static final SpecKey<List<String>> PARTITION_BY = add(columns(TABLE, "partition_by", "silver's partition columns"));

@@ -89,6 +89,7 @@ class PipelineSpecLoaderTest {
                   t:
                     source: {format: delimited, path: t}
                     schema: [{name: a, type: string}]
+                    key: [a]
                 """, Map.of());
         assertThat(spec.name()).isEqualTo("shop");
         assertThat(spec.spark().profile()).isEqualTo(SparkProfile.LOCAL);
@@ -97,7 +98,6 @@ class PipelineSpecLoaderTest {
         assertThat(t.source().glob()).isEqualTo("*");
         assertThat(t.source().delimiter()).isEqualTo("|");
         assertThat(t.source().trailingDelimiter()).isTrue();
-        assertThat(t.key()).isEmpty();
         assertThat(t.latestBy()).isEmpty();
         assertThat(t.partitionBy()).isEmpty();
         assertThat(t.cdc()).isEmpty();
@@ -291,6 +291,34 @@ class PipelineSpecLoaderTest {
         assertThatThrownBy(() -> load(VALID + "gold: {m: {sql: ../gold/none.sql, grain: [a]}}\n", Map.of()))
                 .isInstanceOf(SpecException.class).hasMessageContaining("gold.m.sql")
                 .hasMessageContaining("none.sql");
+    }
+
+    @Test
+    void aGoldModelThatReadsItselfOrNamesColumnsItDoesNotSelectFailsAtLoad() throws IOException {
+        write("conf/gold/daily.sql", "SELECT placed AS day, sum(amount) AS total FROM silver.orders GROUP BY placed");
+        write("conf/gold/loop.sql", "SELECT * FROM gold.loop");
+        assertThatThrownBy(() -> load(VALID + "gold: {loop: {sql: ../gold/loop.sql, grain: [a]}}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("loop.sql")
+                .hasMessageContaining("gold.loop.sql").hasMessageContaining("reads itself ('gold.loop')");
+        assertThatThrownBy(() -> load(VALID + "gold: {daily: {sql: ../gold/daily.sql, grain: [dya]}}\n", Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> {
+                    assertThat(e.keyPath()).isEqualTo("gold.daily.grain");
+                    assertThat(e.problem()).contains("'dya' is not a column the model's SQL selects (it selects: "
+                            + "day, total)");
+                });
+        String daily = VALID + "gold: {daily: {sql: ../gold/daily.sql, grain: [day]}}\n";
+        assertThatThrownBy(() -> load(daily + "maintenance: {gold.daily: {zorder_by: [totl]}}\n", Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> {
+                    assertThat(e.keyPath()).isEqualTo("maintenance.gold.daily");
+                    assertThat(e.problem()).contains("'totl' is not a column of gold.daily (valid: day, total)");
+                });
+        assertThatThrownBy(() -> load(daily + "quality: {gold.daily: [{check: complete, column: totl}]}\n", Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.keyPath())
+                        .isEqualTo("quality.gold.daily[0].column"));
+        // A model that selects * has columns only its run can tell: nothing to check at load.
+        write("conf/gold/all.sql", "SELECT * FROM silver.orders");
+        assertThat(load(VALID + "gold: {all: {sql: ../gold/all.sql, grain: [id]}}\n"
+                + "maintenance: {gold.all: {zorder_by: [placed]}}\n", Map.of()).gold()).containsKey("all");
     }
 
     @Test
@@ -530,6 +558,43 @@ class PipelineSpecLoaderTest {
                 Arguments.of("an unknown reconcile key", VALID.replace(JDBC_FROM, JDBC)
                         .replace("latest_by: [_batch_date, _source_line]\n", "reconcile: {tolerance: 0.1}\n"),
                         "tables.orders.reconcile.tolerance", "unknown key"),
+                Arguments.of("a duplicate table", VALID + """
+                          orders:
+                            source: {format: delimited, path: orders_v2}
+                            schema: [{name: id, type: bigint}]
+                            key: [id]
+                        """, "tables.orders", "'orders' is declared twice (again at line 14)"),
+                Arguments.of("a duplicate column setting", VALID.replace("type: date}", "type: date, type: string}"),
+                        "tables.orders.schema[2].type", "'type' is declared twice"),
+                Arguments.of("cyclic references", VALID.replace("latest_by: [_batch_date, _source_line]\n", """
+                        rules: [{name: has_item, check: references, column: id, table: items, to: order_id}]
+                          items:
+                            source: {format: delimited, path: items}
+                            schema: [{name: order_id, type: bigint}]
+                            key: [order_id]
+                            rules: [{name: has_order, check: references, column: order_id, table: orders, to: id}]
+                        """), "tables.orders.rules[0].table",
+                        "reference rules form a cycle: orders -> items -> orders"),
+                Arguments.of("a negative quarantine rate", WITH_RULES.replace("max_rate: 0.01", "max_rate: -0.1"),
+                        "tables.orders.quarantine.max_rate", "expected a fraction from 0 to 1 (0.01 = 1 %), got '-0.1'"),
+                Arguments.of("a partition column not in the schema", VALID.replace("key: [id]",
+                        "key: [id]\n    partition_by: [placed_day]"), "tables.orders.partition_by[0]",
+                        "column 'placed_day' is not in the table's schema"),
+                Arguments.of("a misspelt column in a rule's SQL", WITH_RULES.replace("placed >= DATE", "placd >= DATE"),
+                        "tables.orders.rules[3].predicate", "names column 'placd', which is not in the table's schema"),
+                Arguments.of("a misspelt column in a quality constraint", WITH_QUALITY.replace("column: id}",
+                        "column: idd}"), "quality.silver.orders[0].column", "column 'idd' is not in the table"),
+                Arguments.of("a misspelt column in a constraint's SQL", WITH_QUALITY.replace("predicate: \"placed",
+                        "predicate: \"placd"), "quality.silver.orders[2].predicate", "names column 'placd'"),
+                Arguments.of("a misspelt column in a constraint's filter", WITH_QUALITY.replace("{check: size, min: 1}",
+                        "{check: size, min: 1, where: \"amout > 0\"}"), "quality.bronze.orders[0].where",
+                        "names column 'amout'"),
+                Arguments.of("a misspelt referenced column", WITH_QUALITY.replace("to: [id]", "to: [idd]"),
+                        "quality.silver.orders[3].to", "column 'idd' is not in bronze.orders"),
+                Arguments.of("a table without a key", VALID.replace("    key: [id]\n", ""), "tables.orders.key",
+                        "required key is missing (the business key; silver keeps one row per key)"),
+                Arguments.of("an empty key", VALID.replace("key: [id]", "key: []"), "tables.orders.key",
+                        "declare at least one column: silver merges each batch into the table by key"),
                 Arguments.of("a column name the database cannot be asked for", VALID.replace(JDBC_FROM, JDBC)
                         .replace("{name: amount, type", "{name: amount, from: \"amount--\", type"),
                         "tables.orders.schema[1].from", "not a database column name"));

@@ -23,7 +23,7 @@ class SpecKeysTest {
         String constraint = "quality.<layer.table>[].";
         String maintained = "maintenance.<layer or layer.table>.";
         for (String k : new String[] {"pipeline", "description", "spark", "privacy", "gold", "quality", "maintenance",
-            "spark.conf", "privacy.pii_salt", table + "description", table + "key", table + "latest_by",
+            "spark.conf", "privacy.pii_salt", table + "description", table + "latest_by",
             table + "partition_by", table + "cdc", table + "rules", table + "quarantine", table + "reconcile",
             table + "source.options",
             table + "schema[].description", table + "schema[].from", table + "schema[].format",
@@ -42,7 +42,7 @@ class SpecKeysTest {
             DEFAULTS.put(k, "none");
         }
         for (String k : new String[] {"storage", "tables", "storage.lake_root", "storage.landing_root",
-            table + "source", table + "schema", table + "source.format",
+            table + "source", table + "schema", table + "key", table + "source.format",
             table + "schema[].name", table + "schema[].type", rule + "check", rule + "name", constraint + "check",
             "gold.<model>.sql", "gold.<model>.grain", maintained + "retain.column", maintained + "retain.keep"}) {
             DEFAULTS.put(k, "required");

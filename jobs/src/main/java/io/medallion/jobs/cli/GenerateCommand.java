@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
             "",
             "--to-jdbc URL loads clean TPC-H orders and customer into a database instead (tables tpch.orders and",
             "tpch.customer, with updated_at), batch by batch: --batch K applies batch K of --batches, every batch",
-            "when absent. Each later batch updates about 1 % of the orders and customers there, deletes about",
-            "0.5 % of the customers, and commits the previous batch's held-back orders late, with an updated_at",
+            "when absent. Each later batch updates about 1 %% of the orders and customers there, deletes about",
+            "0.5 %% of the customers, and commits the previous batch's held-back orders late, with an updated_at",
             "half of --lag in the past. Credentials: in the URL, or PGUSER and PGPASSWORD."
         })
 final class GenerateCommand implements Callable<Integer> {

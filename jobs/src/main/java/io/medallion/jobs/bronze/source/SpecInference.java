@@ -411,7 +411,7 @@ public final class SpecInference {
             out.append("    key: [").append(String.join(", ", key.stream().map(names::get).toList())).append("]\n");
             out.append("    latest_by: [_batch_date, _source_file, _source_line]\n");
         } else {
-            out.append("    # no set of up to three columns is unique in the sample: declare a key to deduplicate\n");
+            out.append("    # no set of up to three columns is unique in the sample: declare the key (required: silver merges by it)\n");
         }
         return out.toString();
     }

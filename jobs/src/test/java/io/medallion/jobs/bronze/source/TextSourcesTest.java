@@ -39,8 +39,13 @@ class TextSourcesTest {
 
     private TableSpec table(String source, String schema) throws IOException {
         Path spec = TestSpecs.write(dir, "t", "storage: {lake_root: lake, landing_root: landing}\ntables:\n  t:\n"
-                + "    source: " + source + "\n    schema:\n" + schema);
+                + "    source: " + source + "\n    schema:\n" + schema + "    key: [" + firstColumn(schema) + "]\n");
         return new PipelineSpecLoader(Map.of(), dir).load(spec, "local").tables().get("t");
+    }
+
+    private static String firstColumn(String schema) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name: ([A-Za-z0-9_]+)").matcher(schema);
+        return m.find() ? m.group(1) : "";
     }
 
     private static final String AIRPORTS = """
