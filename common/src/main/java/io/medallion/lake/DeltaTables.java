@@ -10,9 +10,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Small Delta helpers the jobs share. */
 public final class DeltaTables {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
+
     private DeltaTables() {
     }
 
@@ -47,6 +51,7 @@ public final class DeltaTables {
             requirePartitioning(spark, path, partitionBy);
             return false;
         }
+        clearUncommittedLog(spark, path);
         // Nullable like a DataFrame write, so no NOT NULL constraints creep in from the shape.
         StructType schema = new StructType();
         for (StructField f : shape.schema().fields()) {
@@ -63,6 +68,37 @@ public final class DeltaTables {
         }
         builder.execute();
         return true;
+    }
+
+    /**
+     * Removes a {@code _delta_log} folder that holds no commit: what a process killed while
+     * creating the table leaves (Delta makes the folder, and {@code _commits} in it, before it
+     * writes version 0). Delta's builder takes such a folder for an existing table and then fails
+     * to read it, so that every rerun would fail; with no commit there is no table to lose.
+     */
+    private static void clearUncommittedLog(SparkSession spark, String path) {
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+        try {
+            org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(hadoop);
+            if (fs.exists(log) && DeltaLogFiles.latestVersion(hadoop, path) < 0 && !hasCheckpoint(fs, log)) {
+                LOG.warn("{} has a Delta log with no commit, left by a create that did not finish; removing it",
+                        path);
+                fs.delete(log, true);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot inspect the Delta log of " + path, e);
+        }
+    }
+
+    private static boolean hasCheckpoint(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path log)
+            throws java.io.IOException {
+        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+            if (f.getPath().getName().contains(".checkpoint") || f.getPath().getName().equals("_last_checkpoint")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

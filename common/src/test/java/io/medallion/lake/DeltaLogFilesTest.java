@@ -38,6 +38,19 @@ class DeltaLogFilesTest {
     }
 
     @Test
+    void aCreateKilledBeforeItsFirstCommitDoesNotBlockTheNextOne() throws Exception {
+        SparkSession spark = TestSpark.session();
+        String path = dir.resolve("half_created").toString();
+        // What kill -9 during DeltaTable.createIfNotExists left on disk (found by deploy/chaos/kill-random.sh).
+        java.nio.file.Files.createDirectories(dir.resolve("half_created/_delta_log/_commits"));
+        Dataset<Row> shape = spark.sql("SELECT CAST(0 AS BIGINT) AS id");
+
+        assertThat(DeltaTables.createIfMissing(spark, path, shape, List.of())).isTrue();
+        assertThat(DeltaLogFiles.latestVersion(spark.sparkContext().hadoopConfiguration(), path)).isZero();
+        assertThat(DeltaTables.createIfMissing(spark, path, shape, List.of())).as("now it exists").isFalse();
+    }
+
+    @Test
     void theChangedRowsCountedFromACommitsMetricsAreTheRowsOfItsChangeFeed() {
         SparkSession spark = TestSpark.session();
         String path = dir.resolve("changes").toString();
