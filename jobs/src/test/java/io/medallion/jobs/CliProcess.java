@@ -37,6 +37,10 @@ public final class CliProcess {
 
     /** Runs with extra JVM options, e.g. a {@code -Dmedallion.crash-at=} point. */
     public Result runWithJvmOptions(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return exec(javaCommand(jvmOptions, args));
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1500m");
@@ -50,7 +54,56 @@ public final class CliProcess {
         command.add(System.getProperty("java.class.path"));
         command.add("io.medallion.jobs.Main");
         command.addAll(List.of(args));
-        return exec(command);
+        return command;
+    }
+
+    /** A process started with {@link #start}, still running. */
+    public static final class Running {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final long start = System.nanoTime();
+
+        private Running(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Waits until a line of its log (stderr) contains {@code text}; false if it ended first or the time ran out. */
+        public boolean awaitLog(String text, java.time.Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (Files.readString(err).contains(text)) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    return false;
+                }
+                Thread.sleep(100);
+            }
+            return false;
+        }
+
+        public Result await() throws IOException, InterruptedException {
+            if (!process.waitFor(20, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the process did not finish in 20 minutes");
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** Starts {@code io.medallion.jobs.Main} as {@link #run} does, without waiting for it. */
+    public Running start(String... args) throws IOException {
+        Path out = Files.createTempFile(workDir, "stdout", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of(), args)).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
+        return new Running(pb.start(), out, err);
     }
 
     /** Runs the installed launcher, {@code deploy/bin/medallion}, as a user would. */

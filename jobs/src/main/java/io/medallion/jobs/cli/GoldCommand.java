@@ -27,6 +27,12 @@ final class GoldCommand extends JobCommand {
     List<String> models = new ArrayList<>();
 
     @Override
+    List<io.medallion.lake.TableRef> writes(PipelineSpec spec) {
+        return TableSelection.models(spec, models).stream().map(m -> io.medallion.lake.TableRef.gold(m.name()))
+                .toList();
+    }
+
+    @Override
     Job job(PipelineSpec spec) {
         return new GoldJob(TableSelection.models(spec, models), fullRefresh);
     }

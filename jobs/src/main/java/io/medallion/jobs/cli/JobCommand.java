@@ -25,6 +25,11 @@ abstract class JobCommand extends SparkCommand {
     }
 
     @Override
+    java.time.Duration lockWait() {
+        return jobOptions.lockWait();
+    }
+
+    @Override
     JobRunner.SessionBody prepare(PipelineSpec spec) {
         List<TableSpec> tables = tables(spec);
         Job job = job(spec);

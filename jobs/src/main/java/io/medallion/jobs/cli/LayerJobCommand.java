@@ -17,4 +17,10 @@ abstract class LayerJobCommand extends JobCommand {
     List<TableSpec> tables(PipelineSpec spec) {
         return TableSelection.specTables(spec, tables, Layer.parse(command.name()));
     }
+
+    @Override
+    List<io.medallion.lake.TableRef> writes(PipelineSpec spec) {
+        Layer layer = Layer.parse(command.name());
+        return tables(spec).stream().map(t -> new io.medallion.lake.TableRef(layer, t.name())).toList();
+    }
 }

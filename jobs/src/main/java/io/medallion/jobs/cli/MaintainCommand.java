@@ -37,6 +37,11 @@ final class MaintainCommand extends JobCommand {
     String where;
 
     @Override
+    List<io.medallion.lake.TableRef> writes(PipelineSpec spec) {
+        return dryRun ? List.of() : TableSelection.maintained(spec, tables);
+    }
+
+    @Override
     Job job(PipelineSpec spec) {
         return new MaintainJob(TableSelection.maintained(spec, tables), dryRun, where);
     }

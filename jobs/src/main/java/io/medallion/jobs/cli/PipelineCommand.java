@@ -4,6 +4,7 @@ import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.pipeline.Pipeline;
 import io.medallion.lake.Layer;
+import io.medallion.lake.TableRef;
 import io.medallion.run.JobRunner;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -41,6 +42,26 @@ final class PipelineCommand extends SparkCommand {
 
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last run date of a backfill (with --from).")
     LocalDate to;
+
+    @Override
+    java.time.Duration lockWait() {
+        return jobOptions.lockWait();
+    }
+
+    /** Bronze and silver of the selected tables, every model, and what maintain works on. */
+    @Override
+    List<TableRef> writes(PipelineSpec spec) {
+        java.util.Set<TableRef> writes = new java.util.LinkedHashSet<>();
+        for (TableSpec t : TableSelection.specTables(spec, tables, Layer.BRONZE, Layer.SILVER)) {
+            writes.add(TableRef.bronze(t.name()));
+            writes.add(TableRef.silver(t.name()));
+        }
+        spec.gold().keySet().forEach(m -> writes.add(TableRef.gold(m)));
+        if (spec.maintenanceDeclared()) {
+            writes.addAll(TableSelection.maintained(spec, List.of()));
+        }
+        return List.copyOf(writes);
+    }
 
     @Override
     JobRunner.SessionBody prepare(PipelineSpec spec) {

@@ -1,14 +1,18 @@
 package io.medallion.jobs.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.medallion.jobs.CliProcess;
 import io.medallion.jobs.DemoLake;
 import io.medallion.jobs.LakeComparison;
+import io.medallion.jobs.lock.TableLocks;
+import io.medallion.lake.TableRef;
 import io.medallion.run.ExitCode;
 import io.medallion.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,10 +83,35 @@ class S3PipelineIT {
         return all.toArray(new String[0]);
     }
 
+    /**
+     * The S3 endpoint goes down in the middle of bronze, and in a second run in the middle of
+     * silver: each run exits 1 within S3A's bounded retries. The third run completes, and its
+     * tables equal the same pipeline's on local disk, which had no outage.
+     */
     @Test
     @Order(1)
-    void thePipelineOnS3BuildsTheSameTablesAsOnTheLocalFilesystem() throws Exception {
+    void thePipelineOnS3BuildsTheSameTablesAsOnTheLocalFilesystemThroughOutagesInBronzeAndSilver()
+            throws Exception {
         assertThat(run(onS3("tpch"), args("generate", s3Env, "--batches", "2")).exitCode()).isZero();
+        java.net.URI server = java.net.URI.create(S3.endpoint());
+        try (TcpGate gate = new TcpGate(S3Server.freePort(), server.getHost(), server.getPort())) {
+            Map<String, String> throughGate = onS3("tpch");
+            throughGate.put("MEDALLION_S3_ENDPOINT", gate.endpoint());
+            for (String[] outage : new String[][] {{"bronze", "BronzeIngestJob - lineitem: ingesting"},
+                {"silver", "silver run "}}) {
+                CliProcess.Running pipeline = new CliProcess(dir, throughGate).start(args("pipeline", s3Env, DATES));
+                assertThat(pipeline.awaitLog(outage[1], Duration.ofMinutes(5))).as(outage[0] + " started").isTrue();
+                Thread.sleep(outage[0].equals("bronze") ? 1500 : 3000); // into the stage's reads and writes
+                gate.down();
+                CliProcess.Result failed = pipeline.await();
+                runs.add(failed);
+                gate.up();
+                assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCode.FAILED);
+                assertThat(failed.stderr()).contains("pipeline stopped: " + outage[0]);
+                System.out.printf("S3 down in the middle of %s: the pipeline exited %d after %.1f s%n", outage[0],
+                        failed.exitCode(), failed.millis() / 1e3);
+            }
+        }
         CliProcess.Result onS3 = run(onS3("tpch"), args("pipeline", s3Env, DATES));
         assertThat(onS3.exitCode()).as(onS3.toString()).isZero();
         // The same data on local disk is the demo's lake (generate --batches 2, then the pipeline).
@@ -192,6 +221,28 @@ class S3PipelineIT {
         assertThat(refused.stderr()).containsAnyOf("403", "Forbidden", "AccessDenied", "SignatureDoesNotMatch");
         System.out.printf("bronze with a wrong secret key: exit %d after %.1f s%n", refused.exitCode(),
                 refused.millis() / 1e3);
+    }
+
+    @Test
+    @Order(5)
+    void tableLocksOnS3AreCreatedOnlyIfAbsentAndAWriterOfAHeldTableIsRefused() throws Exception {
+        assertThat(S3.keys(bucket, "tpch/lake/_locks/")).as("the pipeline released every lock it took").isEmpty();
+        TableLocks locks = TableLocks.of(s3Lake, spark.sparkContext().hadoopConfiguration());
+        TableLocks.Holder live = TableLocks.self("20240102T030405Z-pipeline-s3s3s3", "medallion pipeline",
+                java.time.Instant.now());
+        try (TableLocks.Held held = locks.acquire(List.of(TableRef.bronze("nation")), live, Duration.ZERO)) {
+            assertThat(S3.keys(bucket, "tpch/lake/_locks/")).containsExactly("tpch/lake/_locks/bronze.nation.lock");
+            // A second create of the same object is refused by the server (If-None-Match: *), not by a check first.
+            assertThatThrownBy(() -> locks.acquire(List.of(TableRef.bronze("nation")),
+                    TableLocks.self("other", "medallion bronze", java.time.Instant.now()), Duration.ZERO))
+                    .isInstanceOf(TableLocks.LockedException.class).hasMessageContaining("s3s3s3");
+            CliProcess.Result refused = run(onS3("tpch"), args("bronze", s3Env, "--run-date", "2024-01-02",
+                    "--table", "nation"));
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+            assertThat(refused.stderr()).contains("medallion bronze: table bronze.nation is being written by run "
+                    + "20240102T030405Z-pipeline-s3s3s3");
+        }
+        assertThat(S3.keys(bucket, "tpch/lake/_locks/")).isEmpty();
     }
 
     @Test
