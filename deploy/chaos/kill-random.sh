@@ -12,8 +12,10 @@
 #      row for row (jobs' LakeComparison), leaving out the columns that carry run ids and times.
 # It prints per trial the kill moment, the stage and table it hit, and equal or different, then
 #   N trials, N equal, 0 lost rows, 0 duplicated rows
-# Exit 0 when every trial is equal, 1 otherwise. Lakes of equal trials are deleted; a different
-# one stays in WORK/trial-K with its logs, for a look.
+# Last, two pipelines start at once on a fresh lake and a third with --wait: one writes, one exits
+# 1 naming it, the third runs after it, and the lake must equal the clean one.
+# Exit 0 when every trial and the concurrent runs are equal, 1 otherwise. Lakes of equal trials
+# are deleted; a different one stays in WORK/trial-K with its logs, for a look.
 set -euo pipefail
 
 MEDALLION_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --scale) SCALE="$2"; shift 2 ;;
     --batches) BATCHES="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "kill-random.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,10 +46,10 @@ log "work folder $WORK; SF $SCALE, batches $FROM to $TO, seed $SEED, $TRIALS tri
 "$LAUNCHER" generate --scale "$SCALE" --batches "$BATCHES" --start-date "$FROM" --landing "$WORK/landing" \
   >"$WORK/generate.log" 2>&1 || { tail -20 "$WORK/generate.log" >&2; exit 1; }
 
-start_pipeline() { # start_pipeline LAKE LOG_PREFIX: the pipeline over every batch date; PID is its JVM
+start_pipeline() { # start_pipeline LAKE LOG_PREFIX [OPTION...]: the pipeline over every batch date; PID is its JVM
   # The subshell execs the launcher, which execs java: $! is the JVM that kill -9 must hit.
   (cd "$WORK" && MEDALLION_LAKE_ROOT="$1" MEDALLION_LANDING_ROOT="$WORK/landing" \
-    exec "$LAUNCHER" pipeline --pipeline "$SPEC" --from "$FROM" --to "$TO") >"$2.out" 2>"$2.err" &
+    exec "$LAUNCHER" pipeline --pipeline "$SPEC" --from "$FROM" --to "$TO" "${@:3}") >"$2.out" 2>"$2.err" &
   PID=$!
 }
 pipeline() { # pipeline LAKE LOG_PREFIX: the same, to completion; its exit code
@@ -114,4 +116,29 @@ for trial in $(seq "$TRIALS"); do
   if [[ "$result" == equal ]]; then rm -rf "$dir"; fi
 done
 echo "$TRIALS trials, $equal equal, $lost lost rows, $duplicated duplicated rows"
-[[ "$equal" -eq "$TRIALS" ]]
+
+# Concurrent runs on one lake: two pipelines started at once, and a third with --wait while they
+# run. One of the two writes the lake, the other exits 1 at once naming it; the third waits for the
+# tables and runs after it; the lake equals the clean run's.
+concurrent_ok=true
+dir="$WORK/concurrent"
+mkdir -p "$dir"
+start_pipeline "$dir/lake" "$dir/a"; a=$PID
+start_pipeline "$dir/lake" "$dir/b"; b=$PID
+sleep 5
+start_pipeline "$dir/lake" "$dir/waiter" --wait 10m; w=$PID
+set +e
+wait "$a"; ea=$?; wait "$b"; eb=$?; wait "$w"; ew=$?
+set -e
+refused=$([[ $ea -eq 0 ]] && echo b || echo a)
+if [[ $((ea + eb)) -ne 1 || $ew -ne 0 ]] || ! grep -q "is being written by run" "$dir/$refused.err"; then
+  concurrent_ok=false
+  echo "concurrent runs: DIFFERENT: exits $ea and $eb (one 0 and one 1 expected), the waiter $ew (see $dir)"
+elif ! compare "$dir/lake" "$dir/compare.log"; then
+  concurrent_ok=false
+  echo "concurrent runs: DIFFERENT: $(grep '^different:' "$dir/compare.log" | head -3 | tr '\n' ' ')"
+else
+  echo "concurrent runs: one wrote, the other exited 1 with \"$(grep -o 'table [a-z_.]* is being written by run [^ ]*' "$dir/$refused.err" | head -1)\", the waiter ran after it; equal"
+  rm -rf "$dir"
+fi
+[[ "$equal" -eq "$TRIALS" && "$concurrent_ok" == true ]]

@@ -133,8 +133,17 @@ public final class TableLocks {
 
     /** Why {@code holder} is provably gone, if it is. */
     Optional<String> gone(Holder holder) {
-        if (holder.host().equals(host()) && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true)) {
-            return Optional.of("its process " + holder.pid() + " on this host has ended");
+        if (holder.host().equals(host())) {
+            Optional<ProcessHandle> process = ProcessHandle.of(holder.pid()).filter(ProcessHandle::isAlive);
+            if (process.isEmpty()) {
+                return Optional.of("its process " + holder.pid() + " on this host has ended");
+            }
+            // A pid the system gave again to a process that started after the holder took the lock.
+            Optional<Instant> started = process.get().info().startInstant();
+            if (started.isPresent() && started.get().isAfter(Instant.parse(holder.startedAt()).plusSeconds(60))) {
+                return Optional.of("its process " + holder.pid() + " on this host has ended (the pid now belongs to "
+                        + "a process started at " + started.get() + ")");
+            }
         }
         Duration silent = Duration.between(Instant.parse(holder.renewedAt()), clock.instant());
         if (silent.compareTo(lease) > 0) {
