@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command that starts Spark. The life cycle is fixed here: load and validate the spec and
- * check the command's options against it (exit 2, Spark never started), then run the command's
- * body in a session of its own ({@link JobRunner#inSession}), which is always stopped.
+ * check the command's options against it (exit 2, Spark never started), lock the tables the
+ * command writes ({@link TableLocks}; exit 1 when another run holds one), then run the command's
+ * body in a session of its own ({@link JobRunner#inSession}), which is always stopped, and let go
+ * of the locks.
  */
 abstract class SparkCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SparkCommand.class);
