@@ -68,7 +68,9 @@ log "starting the master at $MASTER and one worker (logs in $SPARK_LOG_DIR)"
   --webui-port "$(free_port)" > "$SPARK_LOG_DIR/master.log" 2>&1 &
 PIDS+=($!)
 wait_for 60 "the master" bash -c "exec 3<>/dev/tcp/127.0.0.1/$MASTER_PORT"
-"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 2 --memory 6g \
+# One core more than a 2-core machine has: in cluster deploy mode the driver takes one of the
+# worker's cores, and its executor should still run two tasks at once, as in client mode.
+"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 3 --memory 6g \
   --webui-port "$(free_port)" --work-dir "$WORK/worker" "$MASTER" > "$SPARK_LOG_DIR/worker.log" 2>&1 &
 PIDS+=($!)
 wait_for 60 "the worker to register" grep -q "Successfully registered with master" "$SPARK_LOG_DIR/worker.log"
