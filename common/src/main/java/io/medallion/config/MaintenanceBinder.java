@@ -86,8 +86,7 @@ final class MaintenanceBinder {
                 if (keep % 24 != 0) {
                     throw r.error("keep", "retention is kept in whole days, such as 90d; got " + r.string("keep"));
                 }
-                retain = Optional.of(new RetentionSpec(SpecKeys.RETAIN_COLUMN.read(r), (int) (keep / 24),
-                        archiveRoot));
+                retain = Optional.of(new RetentionSpec(SpecKeys.RETAIN_COLUMN.read(r), (int) (keep / 24)));
                 break;
             }
         }
@@ -100,7 +99,7 @@ final class MaintenanceBinder {
                 value(SpecKeys.DELETED_FILE_RETENTION, layer, layerNode, tableNode),
                 value(SpecKeys.LOG_RETENTION, layer, layerNode, tableNode),
                 value(SpecKeys.CHECKPOINT_INTERVAL, layer, layerNode, tableNode),
-                value(SpecKeys.STATS_COLUMNS, layer, layerNode, tableNode), retain);
+                value(SpecKeys.STATS_COLUMNS, layer, layerNode, tableNode), retain, archiveRoot);
     }
 
     private static void check(MaintenanceSpec spec, TableRef table, List<String> columns, SpecNode layerNode,

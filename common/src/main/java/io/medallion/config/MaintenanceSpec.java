@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param logRetentionHours Delta's {@code delta.logRetentionDuration}: how far back time travel can go
  * @param statsColumns Delta's {@code delta.dataSkippingStatsColumns}, to which the Z-order and clustering
  *     columns are added; empty for Delta's default (first 32 columns)
+ * @param archiveRoot where retention archives this layer's tables, {@code <archiveRoot>/<layer>/<table>},
+ *     declared or not: a table keeps its archive after its {@code retain} is removed
  */
 public record MaintenanceSpec(long targetFileSize, int smallFileThreshold, List<String> zorderBy,
                               List<String> clusterBy, long vacuumRetentionHours, boolean vacuumBelowSafetyMinimum,
                               long deletedFileRetentionHours, long logRetentionHours, int checkpointInterval,
-                              List<String> statsColumns, Optional<RetentionSpec> retain) {
+                              List<String> statsColumns, Optional<RetentionSpec> retain,
+                              String archiveRoot) {
     public MaintenanceSpec {
         zorderBy = List.copyOf(zorderBy);
         clusterBy = List.copyOf(clusterBy);

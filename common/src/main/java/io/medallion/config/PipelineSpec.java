@@ -32,6 +32,15 @@ public record PipelineSpec(String name, String file, StorageSpec storage, SparkS
         warnings = List.copyOf(warnings);
     }
 
+    /**
+     * The table's columns as far as the spec tells them before any run: a bronze or silver table's
+     * declared ones (with bronze's own), a gold model's when its outermost select names each; empty
+     * when they are known only once its SQL runs, or for a table the spec does not make.
+     */
+    public List<String> columns(TableRef table) {
+        return PipelineTables.columns(tables.values(), gold).getOrDefault(table, List.of());
+    }
+
     /** How maintain treats the table, and the properties the table is created with. */
     public MaintenanceSpec maintenance(TableRef table) {
         MaintenanceSpec spec = maintenance.get(table);

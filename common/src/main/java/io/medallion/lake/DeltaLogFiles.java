@@ -157,6 +157,19 @@ public final class DeltaLogFiles {
         return commit(hadoop, tablePath, version);
     }
 
+    /** The values of a partition column in the files one commit added, sorted; from the log alone. */
+    public static List<String> addedPartitionValues(Configuration hadoop, String tablePath, long version,
+                                                    String column) {
+        java.util.TreeSet<String> values = new java.util.TreeSet<>();
+        for (JsonNode action : actions(hadoop, tablePath, version)) {
+            JsonNode value = action.path("add").path("partitionValues").path(column);
+            if (value.isTextual()) {
+                values.add(value.asText());
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
     /** The {@code commitInfo} of one version of the table. */
     public static CommitInfo commit(Configuration hadoop, String tablePath, long version) {
         CommitInfo info = commitInfo(version, actions(hadoop, tablePath, version), new ArrayList<>());

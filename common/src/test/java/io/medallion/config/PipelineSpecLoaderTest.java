@@ -629,7 +629,8 @@ class PipelineSpecLoaderTest {
         assertThat(orders.smallFileThreshold()).isEqualTo(6);
         assertThat(orders.zorderBy()).containsExactly("placed");
         assertThat(orders.clusterBy()).isEmpty();
-        assertThat(orders.retain()).contains(new RetentionSpec("placed", 90, "/cold/archive"));
+        assertThat(orders.retain()).contains(new RetentionSpec("placed", 90));
+        assertThat(orders.archiveRoot()).isEqualTo("/cold/archive");
         assertThat(orders.vacuumRetentionHours()).isZero();
         MaintenanceSpec bronze = spec.maintenance(TableRef.parse("bronze.orders"));
         assertThat(bronze.targetFileSize()).isEqualTo(128L * 1024 * 1024);

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
             "3 a quality gate failed (the data needs attention)."
         },
         subcommands = {DemoCommand.class, GenerateCommand.class, BronzeCommand.class, SilverCommand.class,
-            GoldCommand.class, QualityCommand.class, MaintainCommand.class, PipelineCommand.class,
+            GoldCommand.class, QualityCommand.class, MaintainCommand.class, RestoreCommand.class, ArchiveCommand.class,
+            PipelineCommand.class,
             ReconcileCommand.class, SqlCommand.class, ConfigCommand.class, InferCommand.class, BareSparkCommand.class},
         footer = {"", "Run 'medallion <command> --help' for a command's options."})
 public final class MedallionCommand implements Runnable {

@@ -2,6 +2,7 @@ package io.medallion.jobs.cli;
 
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.SqlRelations;
+import io.medallion.jobs.archive.ArchiveTable;
 import io.medallion.lake.LakeCatalog;
 import io.medallion.lake.LakePaths;
 import io.medallion.lake.TableRef;
@@ -9,6 +10,7 @@ import io.medallion.lake.ScanMetrics;
 import io.medallion.run.ExitCode;
 import io.medallion.run.JobRunner;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Parameters;
             "Run a Spark SQL statement over the lake's tables, named by layer (silver.orders, gold.fact_sales).",
             "",
             "Tables: bronze.lineitem, silver.orders, silver._quarantine_orders, silver.dim_customer,",
-            "gold.fact_sales, ops.runs ...",
+            "gold.fact_sales, ops.runs ..., and archived rows as archive.<layer>_<table> (archive.silver_orders).",
             "Prints a table (at most --limit rows), or JSON lines with --json. Nothing is written unless the",
             "statement writes. Example:",
             "  medallion sql \"SELECT table_name, status, rows_read FROM ops.runs WHERE job = 'silver'\""
@@ -43,13 +45,26 @@ final class SqlCommand extends SparkCommand {
 
     @Override
     JobRunner.SessionBody prepare(PipelineSpec spec) {
-        List<TableRef> referenced = SqlRelations.of(statement).stream().filter(TableRef::isQualified)
-                .map(TableRef::parse).toList();
+        List<String> relations = SqlRelations.of(statement);
+        List<TableRef> referenced = relations.stream().filter(TableRef::isQualified).map(TableRef::parse).toList();
+        List<TableRef> archives = relations.stream().map(ArchiveTable::parseSqlName).flatMap(Optional::stream)
+                .toList();
         return spark -> {
             LakeCatalog catalog = new LakeCatalog(spark, new LakePaths(spec.storage().lakeRoot()));
             // Register what the statement reads; a statement that names no table (SHOW TABLES IN silver)
             // sees all. Names without a layer (a CTE, a view the statement creates) are Spark's to resolve.
-            for (TableRef table : referenced.isEmpty() ? catalog.tables() : referenced) {
+            boolean all = referenced.isEmpty() && archives.isEmpty();
+            for (TableRef table : all ? spec.maintenance().keySet() : archives) {
+                ArchiveTable archive = ArchiveTable.of(spark, spec, table);
+                if (archive.exists()) {
+                    archive.register();
+                } else if (!all) {
+                    err().println(name() + ": " + archive.sqlName() + " does not exist: " + table + " has no archive"
+                            + " at " + archive.location() + " (maintain archives rows older than a table's retain)");
+                    return ExitCode.USAGE;
+                }
+            }
+            for (TableRef table : all ? catalog.tables() : referenced) {
                 if (!catalog.exists(table)) {
                     err().println(name() + ": " + table + " does not exist in the lake at "
                             + spec.storage().lakeRoot() + " (tables: " + catalog.names() + ")");

@@ -1,6 +1,9 @@
 package io.medallion.jobs.maintain;
 
 import io.medallion.config.GoldModelSpec;
+import io.medallion.jobs.archive.ArchiveManifest;
+import io.medallion.jobs.archive.ArchiveTable;
+import io.medallion.jobs.archive.Archiver;
 import io.medallion.config.MaintenanceSpec;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code medallion maintain}: keeps each table healthy as its {@link MaintenanceSpec} says, in
- * this order: the spec's Delta properties, row retention (archive, then delete), the liquid
+ * this order: the spec's Delta properties, row retention (archive, then delete, then record in ops.archive_manifest), the liquid
  * clustering columns, compaction (Z-ordered or clustered where declared) of the partitions with
  * too many small files (or, for Z-order, with enough new files), and VACUUM. A healthy table
  * costs a read of its Delta log state and a VACUUM dry run (none while the table is younger than
@@ -98,8 +101,9 @@ public final class MaintainJob implements Job {
         outcome.metric("properties_set", String.join(",", changed.keySet()));
 
         if (spec.retain().isPresent()) {
-            Archiver.Result r = Archiver.run(session, path, name, spec.retain().get(), context.runDate(),
-                    dryRun);
+            Archiver.Result r = Archiver.run(session, path, new ArchiveTable(session, name,
+                            name.path(spec.archiveRoot())), new ArchiveManifest(session, context.lake()),
+                    spec.retain().get(), context.runDate(), context.runId(), context.startedAt(), dryRun);
             LOG.info("{}: {} {} row(s) before {} to {}, {} {} row(s)", name, dryRun ? "would archive" : "archived",
                     r.archived(), r.cutoff(), r.location(), dryRun ? "would delete" : "deleted", r.deleted());
             outcome.metric("rows_archived", r.archived()).metric("rows_deleted", r.deleted())

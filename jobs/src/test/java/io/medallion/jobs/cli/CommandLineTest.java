@@ -147,6 +147,23 @@ class CommandLineTest {
     }
 
     @Test
+    void aRestoreOfAnUnknownTableOrColumnOrWithoutAConditionExitsTwoWithoutStartingSpark() {
+        assertThat(run("restore", "--pipeline", spec(), "--table", "silver.lineitm", "--where", "true")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'silver.lineitm' in --table", "silver.lineitem");
+        err.getBuffer().setLength(0);
+        assertThat(run("restore", "--pipeline", spec(), "--table", "silver.orders", "--where",
+                "o_orderdat < DATE'1995-01-01'")).isEqualTo(2);
+        assertThat(err.toString()).contains("--where o_orderdat < DATE'1995-01-01': no column o_orderdat in "
+                + "archive.silver_orders (columns: o_orderkey, ", "_archived_at");
+        err.getBuffer().setLength(0);
+        assertThat(run("restore", "--pipeline", spec(), "--table", "silver.orders", "--where", "o_orderdate <")).isEqualTo(2);
+        assertThat(err.toString()).contains("not a valid SQL expression");
+        assertThat(run("restore", "--pipeline", spec(), "--table", "silver.orders")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--where=CONDITION'");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void eachCommandsTableHelpSaysWhichTablesItTakes() {
         assertThat(run("silver", "--help")).isZero();
         assertThat(out.toString()).contains("as orders or silver.orders");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.medallion.config.PipelineSpec;
+import io.medallion.jobs.archive.ArchiveTable;
 import io.medallion.lake.TableRef;
 import io.medallion.config.PipelineSpecLoader;
 import io.medallion.lake.DeltaLogFiles;
@@ -277,7 +278,8 @@ class MaintainJobTest {
 
         assertThat(maintain("retained", "2024-03-31")).isEqualTo(ExitCode.OK);
         Dataset<Row> remaining = spark.read().format("delta").load(path);
-        Dataset<Row> archive = spark.read().parquet(lake + "/archive/silver/retained").drop("archive_batch");
+        Dataset<Row> archive = spark.read().format("delta").load(lake + "/archive/silver/retained")
+                .drop(ArchiveTable.COLUMNS.toArray(new String[0]));
         assertThat(remaining.where("day < DATE'2024-03-01'").count()).isZero();
         assertThat(archive.where("day >= DATE'2024-03-01'").count()).isZero();
         assertThat(fingerprint(remaining.unionByName(archive))).as("archived + remaining = before").isEqualTo(before);
@@ -285,7 +287,7 @@ class MaintainJobTest {
                 .containsEntry("rows_deleted", "600");
 
         assertThat(maintain("retained", "2024-03-31")).isEqualTo(ExitCode.OK);
-        assertThat(spark.read().parquet(lake + "/archive/silver/retained").count()).as("nothing archived twice")
+        assertThat(spark.read().format("delta").load(lake + "/archive/silver/retained").count()).as("nothing archived twice")
                 .isEqualTo(600);
     }
 
