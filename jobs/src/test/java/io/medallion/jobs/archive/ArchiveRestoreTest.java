@@ -194,6 +194,8 @@ class ArchiveRestoreTest {
         assertThat(oneDay.collectAsList()).hasSize(10);
         ScanMetrics whole = ScanMetrics.of(all.queryExecution().executedPlan());
         ScanMetrics pruned = ScanMetrics.of(oneDay.queryExecution().executedPlan());
+        System.out.printf("archive scan: every row %d file(s) %d bytes, one day %d file(s) %d bytes%n", whole.files(),
+                whole.bytes(), pruned.files(), pruned.bytes());
         assertThat(whole.files()).as("a file per day and input partition at least").isGreaterThanOrEqualTo(60);
         assertThat(pruned.files()).as("that day's files only").isPositive().isLessThan(whole.files() / 10);
     }
