@@ -361,7 +361,37 @@ public final class PipelineSpecLoader {
             SpecNode r = reconcileNode.get().allowOnly(SpecKeys.in(SpecKeys.RECONCILE));
             reconcile = new ReconcileSpec(SpecKeys.MAX_DISCREPANCY.read(r), SpecKeys.SAMPLE_KEYS.read(r), true);
         }
-        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate, reconcile);
+        FreshnessSpec freshness = SpecKeys.FRESHNESS_SECTION.find(node).map(f -> bindFreshness(f, byName))
+                .orElse(FreshnessSpec.NONE);
+        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate, reconcile,
+                freshness);
+    }
+
+    private static FreshnessSpec bindFreshness(SpecNode node, Map<String, ColumnSpec> columns) {
+        node.allowOnly(SpecKeys.in(SpecKeys.FRESHNESS));
+        Optional<java.time.Duration> warn = SpecKeys.WARN_AFTER.find(node);
+        Optional<java.time.Duration> error = SpecKeys.ERROR_AFTER.find(node);
+        if (warn.isEmpty() && error.isEmpty()) {
+            throw node.error("declare warn_after, error_after or both (warn_after: 6h, error_after: 24h)");
+        }
+        if (warn.isPresent() && error.isPresent() && warn.get().compareTo(error.get()) >= 0) {
+            throw node.error(SpecKeys.WARN_AFTER.name(), "warn_after must be shorter than error_after ("
+                    + node.get(SpecKeys.ERROR_AFTER.name()).asText() + ")");
+        }
+        String loadedAt = SpecKeys.LOADED_AT.read(node);
+        if (loadedAt.equals(FreshnessSpec.INGEST)) {
+            return new FreshnessSpec(warn, error, "", true);
+        }
+        ColumnSpec column = columns.get(loadedAt);
+        if (column == null || (column.type().kind() != ColumnType.Kind.DATE
+                && column.type().kind() != ColumnType.Kind.TIMESTAMP)) {
+            List<String> valid = new ArrayList<>(List.of(FreshnessSpec.INGEST));
+            columns.values().stream().filter(c -> c.type().kind() == ColumnType.Kind.DATE
+                    || c.type().kind() == ColumnType.Kind.TIMESTAMP).forEach(c -> valid.add(c.name()));
+            throw node.error(SpecKeys.LOADED_AT.name(), "'" + loadedAt + "' is not ingest or a date or timestamp "
+                    + "column of the table (valid: " + String.join(", ", valid) + ")");
+        }
+        return new FreshnessSpec(warn, error, loadedAt, true);
     }
 
     private static List<String> checkColumns(SpecNode table, SpecKey<List<String>> spec, Set<String> columns,

@@ -28,6 +28,7 @@ public final class SpecKeys {
     static final String CDC = TABLE + ".cdc";
     static final String QUARANTINE = TABLE + ".quarantine";
     static final String RECONCILE = TABLE + ".reconcile";
+    static final String FRESHNESS = TABLE + ".freshness";
     static final String RULE = TABLE + ".rules[]";
     static final String MODEL = "gold.<model>";
     static final String CONSTRAINT = "quality.<layer.table>[]";
@@ -77,6 +78,8 @@ public final class SpecKeys {
     static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold"));
     static final SpecKey<SpecNode> RECONCILE_SECTION = add(section(TABLE, "reconcile", false,
             "how `reconcile` compares a database source with the lake; the pipeline reconciles after silver when present"));
+    static final SpecKey<SpecNode> FRESHNESS_SECTION = add(section(TABLE, "freshness", false,
+            "how old the table's data may be; checked by `freshness`, by silver's `quality` and the pipeline's gate"));
 
     static final SpecKey<SourceFormat> FORMAT = add(enumKey(SOURCE, "format", SourceFormat.class, null,
             "how the files are written: delimited (no quoting), csv (RFC 4180), jsonl, json (arrays or lines), parquet, "
@@ -184,6 +187,13 @@ public final class SpecKeys {
             Values::fraction));
     static final SpecKey<Integer> SAMPLE_KEYS = add(SpecKey.of(RECONCILE, "sample_keys", "count", "10",
             "how many keys of each difference (missing, extra, different) reconcile lists", Values::positive));
+
+    static final SpecKey<java.time.Duration> WARN_AFTER = add(SpecKey.optional(FRESHNESS, "warn_after", "duration",
+            "data older than this is a warning, logged and recorded (6h)", Values::duration, null));
+    static final SpecKey<java.time.Duration> ERROR_AFTER = add(SpecKey.optional(FRESHNESS, "error_after", "duration",
+            "data older than this fails the quality gate, exit 3 (24h)", Values::duration, null));
+    static final SpecKey<String> LOADED_AT = add(text(FRESHNESS, "loaded_at", FreshnessSpec.INGEST,
+            "ingest: the last bronze commit that added rows; or a silver date or timestamp column, whose largest value counts"));
 
     // ---- checks: row rules and table constraints share these keys ------------------------------
     /** The keys every check has, row rule or table constraint, declared once for both. */

@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param rules row rules silver applies; required columns are rules too, see {@link ColumnSpec#required()}
  * @param maxQuarantineRate the fraction of a run's rows that may be quarantined before the run fails (exit 3)
  * @param reconcile how {@code reconcile} judges a database source against the lake
+ * @param freshness how old the table's data may be
  */
 public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                         List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
-                        List<RuleSpec> rules, double maxQuarantineRate, ReconcileSpec reconcile) {
+                        List<RuleSpec> rules, double maxQuarantineRate, ReconcileSpec reconcile,
+                        FreshnessSpec freshness) {
     /** A table without rules and with the default quarantine threshold. */
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
@@ -28,7 +30,8 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
                      List<RuleSpec> rules, double maxQuarantineRate) {
-        this(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxQuarantineRate, ReconcileSpec.DEFAULT);
+        this(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxQuarantineRate, ReconcileSpec.DEFAULT,
+                FreshnessSpec.NONE);
     }
 
     public TableSpec {
@@ -44,6 +47,7 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
             throw new IllegalArgumentException("maxQuarantineRate must be 0..1");
         }
         Objects.requireNonNull(reconcile, "reconcile");
+        Objects.requireNonNull(freshness, "freshness");
     }
 
     public Optional<ColumnSpec> column(String columnName) {

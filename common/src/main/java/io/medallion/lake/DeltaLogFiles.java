@@ -112,9 +112,10 @@ public final class DeltaLogFiles {
      *
      * @param filesRemoved the commit's {@code remove} actions: the files it took out of the table,
      *                     which an overwrite's metrics leave uncounted
+     * @param timestamp when the writer made the commit, as {@code commitInfo} records it
      */
     public record CommitInfo(long version, String operation, Map<String, String> operationParameters,
-                             Map<String, String> operationMetrics, long filesRemoved) {
+                             Map<String, String> operationMetrics, long filesRemoved, Instant timestamp) {
         /** The columns an {@code OPTIMIZE ... ZORDER BY} commit ordered by; empty for any other commit. */
         public List<String> zOrderBy() {
             String columns = operationParameters.get("zOrderBy");
@@ -157,6 +158,21 @@ public final class DeltaLogFiles {
         return commit(hadoop, tablePath, version);
     }
 
+    /**
+     * The latest commit still in the log that {@code which} accepts, read from the latest back;
+     * empty when none is (or the table has no log).
+     */
+    public static Optional<CommitInfo> lastCommit(Configuration hadoop, String tablePath, Predicate<CommitInfo> which) {
+        List<Long> versions = versions(hadoop, tablePath);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            CommitInfo info = commitInfo(versions.get(i), actions(hadoop, tablePath, versions.get(i)), new ArrayList<>());
+            if (info != null && which.test(info)) {
+                return Optional.of(info);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The values of a partition column in the files one commit added, sorted; from the log alone. */
     public static List<String> addedPartitionValues(Configuration hadoop, String tablePath, long version,
                                                     String column) {
@@ -193,7 +209,8 @@ public final class DeltaLogFiles {
             }
         }
         return info == null ? null : new CommitInfo(version, info.path("operation").asText(),
-                texts(info.path("operationParameters")), texts(info.path("operationMetrics")), removed);
+                texts(info.path("operationParameters")), texts(info.path("operationMetrics")), removed,
+                Instant.ofEpochMilli(info.path("timestamp").asLong()));
     }
 
     private static Map<String, String> texts(JsonNode object) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             "and each table's row count to ops.quality_metrics, and a report to ops/quality_reports. Exit 3 when",
             "an error-level constraint fails; failed warnings are logged and recorded, and the run exits 0.",
             "Anomaly checks compare a metric with its value on the latest earlier run date.",
+            "Silver's run also checks each table's freshness section: data older than error_after exits 3.",
             "",
             "medallion quality suggest --table LAYER.TABLE prints suggested constraints for a table.",
             "A layer with no declared constraints is reported and exits 0 without starting Spark."
@@ -38,6 +39,7 @@ final class QualityCommand extends JobCommand {
     List<String> tables = new ArrayList<>();
 
     private Map<TableRef, List<ConstraintSpec>> suites;
+    private List<io.medallion.config.TableSpec> fresh;
 
     @Override
     JobRunner.SessionBody prepare(PipelineSpec spec) {
@@ -46,7 +48,8 @@ final class QualityCommand extends JobCommand {
             throw new IllegalArgumentException("--layer is required: " + Layer.names(Layer.DATA));
         }
         suites = TableSelection.suites(spec, checked, tables);
-        if (suites.isEmpty()) {
+        fresh = TableSelection.fresh(spec, checked, tables);
+        if (suites.isEmpty() && fresh.isEmpty()) {
             out().println("no quality constraints are declared for layer " + checked + " in " + spec.file()
                     + " (key 'quality'); nothing to check");
             return null;
@@ -56,12 +59,15 @@ final class QualityCommand extends JobCommand {
 
     @Override
     Job job(PipelineSpec spec) {
-        List<Layer> layers = suites.keySet().stream().map(TableRef::layer).distinct().toList();
+        List<Layer> layers = new ArrayList<>(suites.keySet().stream().map(TableRef::layer).distinct().toList());
+        if (!fresh.isEmpty() && !layers.contains(Layer.SILVER)) {
+            layers.add(Layer.SILVER);
+        }
         if (layers.size() > 1) {
             throw new IllegalArgumentException("--table names tables of " + Layer.names(layers)
                     + "; a quality run checks one layer");
         }
-        return new QualityJob(layers.get(0), suites);
+        return new QualityJob(layers.get(0), suites, fresh, java.time.Clock.systemUTC());
     }
 
     private static Layer parseLayer(String text) {

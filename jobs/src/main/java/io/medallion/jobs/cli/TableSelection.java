@@ -104,6 +104,9 @@ final class TableSelection {
                 throw new IllegalArgumentException("--table " + n + " is not in --layer " + layer);
             }
             List<ConstraintSpec> constraints = spec.quality().get(ref);
+            if (constraints == null && isFresh(spec, ref)) {
+                continue;
+            }
             if (constraints == null) {
                 throw new IllegalArgumentException("no quality constraints are declared for " + ref + " in "
                         + spec.file() + " (key 'quality'); tables with constraints: " + names(spec.quality().keySet()));
@@ -111,6 +114,28 @@ final class TableSelection {
             selected.put(ref, constraints);
         }
         return selected;
+    }
+
+    /**
+     * The spec tables whose freshness a quality run of {@code layer} checks: silver's, those named
+     * (as for {@link #suites}) or every one that declares freshness.
+     */
+    static List<TableSpec> fresh(PipelineSpec spec, Layer layer, List<String> names) {
+        List<TableSpec> fresh = new ArrayList<>();
+        for (TableSpec t : spec.tables().values()) {
+            TableRef ref = TableRef.silver(t.name());
+            boolean named = names.isEmpty() ? layer == Layer.SILVER : names.stream().anyMatch(n ->
+                    (layer == null || TableRef.isQualified(n) ? TableRef.parse(n) : TableRef.parse(n, layer)).equals(ref));
+            if (named && isFresh(spec, ref)) {
+                fresh.add(t);
+            }
+        }
+        return fresh;
+    }
+
+    private static boolean isFresh(PipelineSpec spec, TableRef ref) {
+        TableSpec t = spec.tables().get(ref.name());
+        return ref.layer() == Layer.SILVER && t != null && t.freshness().declared();
     }
 
     private static IllegalArgumentException unknown(String name, PipelineSpec spec, String valid) {

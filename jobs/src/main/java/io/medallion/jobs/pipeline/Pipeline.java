@@ -40,10 +40,18 @@ public final class Pipeline {
     private final List<TableSpec> tables;
     private final JobRunner runner;
 
+    private final java.time.Clock clock;
+
     public Pipeline(PipelineSpec spec, List<TableSpec> tables) {
+        this(spec, tables, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the time freshness is judged at */
+    public Pipeline(PipelineSpec spec, List<TableSpec> tables, java.time.Clock clock) {
         this.spec = spec;
         this.tables = List.copyOf(tables);
         this.runner = new JobRunner(spec);
+        this.clock = clock;
     }
 
     /**
@@ -66,10 +74,12 @@ public final class Pipeline {
         return stages;
     }
 
+    /** The layer's gate: its constraints, and for silver the freshness of the pipeline's tables. */
     private void addQualityGate(List<Job> stages, Layer layer) {
         Map<TableRef, List<ConstraintSpec>> suites = spec.quality(layer);
-        if (!suites.isEmpty()) {
-            stages.add(new QualityJob(layer, suites));
+        QualityJob gate = new QualityJob(layer, suites, layer == Layer.SILVER ? tables : List.of(), clock);
+        if (!gate.isEmpty()) {
+            stages.add(gate);
         }
     }
 

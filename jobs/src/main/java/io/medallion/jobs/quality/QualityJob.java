@@ -15,7 +15,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import io.medallion.config.TableSpec;
+import java.time.Clock;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * and appends the outcomes to {@code ops.quality_results} and the measured values to
  * {@code ops.quality_metrics}, with an HTML and a JSON report under {@code ops/quality_reports}. A failed {@code error} constraint
  * fails the table's quality gate (exit 3); a failed {@code warning} is logged and recorded only.
+ * Silver's run also checks the freshness of the tables that declare it ({@link Freshness}), recorded
+ * in {@code ops.quality_results} as a constraint named {@code freshness}: past {@code error_after}
+ * the gate fails, past {@code warn_after} a warning is logged.
  */
 public final class QualityJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(QualityJob.class);
@@ -34,14 +40,39 @@ public final class QualityJob implements Job {
 
     private final Layer layer;
     private final Map<TableRef, List<ConstraintSpec>> suites;
+    private final Map<TableRef, TableSpec> freshness;
+    private final Freshness clock;
 
     /**
      * @param layer the layer checked, for the pipeline's output
      * @param suites the constraints per table, in the order to report them
      */
     public QualityJob(Layer layer, Map<TableRef, List<ConstraintSpec>> suites) {
+        this(layer, suites, List.of(), Clock.systemUTC());
+    }
+
+    /**
+     * @param fresh the spec tables whose freshness to check as well (silver only)
+     * @param clock the time freshness is judged at
+     */
+    public QualityJob(Layer layer, Map<TableRef, List<ConstraintSpec>> suites, List<TableSpec> fresh, Clock clock) {
         this.layer = layer;
-        this.suites = Collections.unmodifiableMap(new LinkedHashMap<>(suites));
+        Map<TableRef, List<ConstraintSpec>> all = new LinkedHashMap<>(suites);
+        Map<TableRef, TableSpec> checked = new LinkedHashMap<>();
+        for (TableSpec t : fresh) {
+            if (t.freshness().declared()) {
+                checked.put(TableRef.silver(t.name()), t);
+                all.putIfAbsent(TableRef.silver(t.name()), List.of());
+            }
+        }
+        this.suites = Collections.unmodifiableMap(all);
+        this.freshness = Collections.unmodifiableMap(checked);
+        this.clock = new Freshness(clock);
+    }
+
+    /** Whether the job has anything to check. */
+    public boolean isEmpty() {
+        return suites.isEmpty();
     }
 
     @Override
@@ -70,6 +101,10 @@ public final class QualityJob implements Job {
         if (!metrics.isEmpty()) {
             QualityResults.results(context).append(results);
             QualityResults.metrics(context).append(metrics);
+        } else if (!results.isEmpty()) {
+            QualityResults.results(context).append(results);
+        }
+        if (!metrics.isEmpty()) {
             String report = QualityReports.write(context, targets(context), sections);
             LOG.info("quality report: {}.html (and .json)", report);
         }
@@ -81,6 +116,12 @@ public final class QualityJob implements Job {
                                Map<String, QualityReport.TableSection> sections) {
         String table = ref.toString();
         TableOutcome.Builder outcome = TableOutcome.builder(table);
+        Optional<Freshness.Result> fresh = Optional.ofNullable(freshness.get(ref)).map(t -> clock.check(t,
+                context.spark().sparkContext().hadoopConfiguration(), context.lake(), context.spark()));
+        fresh.ifPresent(r -> results.add(QualityResults.freshness(context, table, r)));
+        if (constraints.isEmpty()) {
+            return freshnessOnly(outcome, fresh.orElseThrow());
+        }
         if (!catalog.exists(ref)) {
             return outcome.status(TableStatus.FAILED).message(table + " does not exist yet; run the job that "
                     + "builds it first").build();
@@ -110,6 +151,16 @@ public final class QualityJob implements Job {
 
         List<String> errors = new ArrayList<>();
         int warnings = 0;
+        if (fresh.isPresent()) {
+            Freshness.Result r = fresh.get();
+            if (r.status() == Freshness.Status.ERROR) {
+                errors.add("freshness: " + r.message());
+                LOG.error("freshness failed: {}", r.message());
+            } else if (r.status() == Freshness.Status.WARNING) {
+                warnings++;
+                LOG.warn("freshness, warning only: {}", r.message());
+            }
+        }
         for (ConstraintOutcome o : all) {
             if (o.passed()) {
                 continue;
@@ -130,6 +181,22 @@ public final class QualityJob implements Job {
                 .metric("errors", errors.size()).metric("warnings", warnings);
         if (!errors.isEmpty()) {
             outcome.status(TableStatus.QUALITY_FAILED).message(String.join("; ", errors));
+        }
+        return outcome.build();
+    }
+
+    private static TableOutcome freshnessOnly(TableOutcome.Builder outcome, Freshness.Result r) {
+        outcome.metric("freshness", r.status().specName());
+        switch (r.status()) {
+            case ERROR -> {
+                LOG.error("freshness failed: {}", r.message());
+                outcome.status(TableStatus.QUALITY_FAILED).message("freshness: " + r.message());
+            }
+            case WARNING -> {
+                LOG.warn("freshness, warning only: {}", r.message());
+                outcome.metric("warnings", 1);
+            }
+            case FRESH -> LOG.info("freshness: {}", r.message());
         }
         return outcome.build();
     }

@@ -22,6 +22,8 @@ public final class QualityResults {
     public static final String METRICS = "quality_metrics";
     /** The metric under which each table's row count is recorded. */
     static final String ROW_COUNT = "row_count";
+    /** The constraint name and kind under which freshness is recorded. */
+    public static final String FRESHNESS = "freshness";
 
     static final StructType RESULTS_SCHEMA = StructType.fromDDL(
             "run_id STRING NOT NULL, run_date DATE NOT NULL, table_name STRING NOT NULL, "
@@ -54,6 +56,22 @@ public final class QualityResults {
                     o.message().isEmpty() ? null : o.message(), now));
         }
         return rows;
+    }
+
+    /**
+     * The result row of a table's freshness, recorded like a constraint named {@code freshness}: its
+     * severity is the threshold crossed (or the strictest declared when none was), its value the
+     * data's age in hours.
+     */
+    static Row freshness(JobContext context, String table, Freshness.Result r) {
+        String severity = switch (r.status()) {
+            case WARNING -> "warning";
+            case ERROR -> "error";
+            case FRESH -> r.spec().errorAfter().isPresent() ? "error" : "warning";
+        };
+        return RowFactory.create(context.runId(), Date.valueOf(context.runDate()), table, FRESHNESS, FRESHNESS,
+                severity, r.status() == Freshness.Status.FRESH ? "passed" : "failed", r.ageHours(),
+                r.status() == Freshness.Status.FRESH ? null : r.message(), Timestamp.from(r.checkedAt()));
     }
 
     /** The metric rows for one table: its row count, then every measured constraint value. */
