@@ -14,12 +14,13 @@ import java.util.Objects;
  * @param quality the declared data-quality constraints per table, in declaration order
  * @param maintenance how maintain treats each bronze, silver and gold table of the pipeline
  * @param maintenanceDeclared whether the spec has a {@code maintenance} section (the pipeline then runs maintain)
+ * @param operations the run report, metrics and alerts of a pipeline run
  * @param warnings what the spec should write another way (old spellings), each naming its file and key
  */
 public record PipelineSpec(String name, String file, StorageSpec storage, SparkSpec spark, String piiSalt,
                            Map<String, TableSpec> tables, Map<String, GoldModelSpec> gold,
                            Map<TableRef, List<ConstraintSpec>> quality, Map<TableRef, MaintenanceSpec> maintenance,
-                           boolean maintenanceDeclared, List<String> warnings) {
+                           boolean maintenanceDeclared, OperationsSpec operations, List<String> warnings) {
     public PipelineSpec {
         Objects.requireNonNull(name, "name");
         piiSalt = piiSalt == null ? "" : piiSalt;
@@ -29,6 +30,7 @@ public record PipelineSpec(String name, String file, StorageSpec storage, SparkS
         gold = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gold));
         quality = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(quality));
         maintenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maintenance));
+        Objects.requireNonNull(operations, "operations");
         warnings = List.copyOf(warnings);
     }
 

@@ -272,7 +272,42 @@ public final class PipelineSpecLoader {
         Map<TableRef, MaintenanceSpec> maintenance = MaintenanceBinder.bind(SpecKeys.MAINTENANCE_SECTION.find(root),
                 storage.lakeRoot(), tables.values(), gold);
         return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality, maintenance,
-                root.has(SpecKeys.MAINTENANCE_SECTION.name()), warnings);
+                root.has(SpecKeys.MAINTENANCE_SECTION.name()), bindOperations(root, storage), warnings);
+    }
+
+    private OperationsSpec bindOperations(SpecNode root, StorageSpec storage) {
+        String reports = SpecKeys.REPORTS_SECTION.find(root)
+                .flatMap(r -> SpecKeys.REPORTS_PATH.find(r.allowOnly(SpecKeys.in(SpecKeys.REPORTS))))
+                .map(this::resolveLocation).orElse(storage.lakeRoot() + "/ops/reports");
+        Optional<String> metrics = SpecKeys.METRICS_SECTION.find(root).map(m -> {
+            SpecNode node = m.allowOnly(SpecKeys.in(SpecKeys.METRICS));
+            String path = SpecKeys.METRICS_PATH.read(node);
+            if (URI_SCHEME.matcher(path).matches() && !path.startsWith("file:")) {
+                throw node.error(SpecKeys.METRICS_PATH.name(), "node_exporter reads a local folder; got '" + path + "'");
+            }
+            return workingDirectory.resolve(path.replaceFirst("^file:", "")).normalize().toString();
+        });
+        OperationsSpec.Alerts alerts = SpecKeys.ALERTS_SECTION.find(root).map(this::bindAlerts)
+                .orElse(OperationsSpec.Alerts.NONE);
+        return new OperationsSpec(reports, metrics, alerts);
+    }
+
+    private OperationsSpec.Alerts bindAlerts(SpecNode node) {
+        node.allowOnly(SpecKeys.in(SpecKeys.ALERTS));
+        String webhook = SpecKeys.WEBHOOK.read(node);
+        if (!webhook.isEmpty() && !webhook.matches("(?i)https?://.+")) {
+            // The value is a secret: the message names the key, not the value.
+            throw node.error(SpecKeys.WEBHOOK.name(), "expected an http:// or https:// URL");
+        }
+        Set<OperationsSpec.AlertOn> on = new java.util.LinkedHashSet<>();
+        List<String> names = SpecKeys.ALERT_ON.read(node);
+        for (String n : names) {
+            on.add(java.util.Arrays.stream(OperationsSpec.AlertOn.values()).filter(a -> a.specName().equals(n))
+                    .findFirst().orElseThrow(() -> node.error(SpecKeys.ALERT_ON.name(), "'" + n + "' is not one of "
+                            + String.join(", ", OperationsSpec.Alerts.names()))));
+        }
+        return new OperationsSpec.Alerts(webhook, on, SpecKeys.ALERT_ATTEMPTS.read(node),
+                SpecKeys.ALERT_BACKOFF.read(node));
     }
 
     private StorageSpec bindStorage(SpecNode node) {

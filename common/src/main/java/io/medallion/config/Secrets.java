@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 
 /**
  * Which settings hold secrets, and their values masked for printing. The pattern is Spark's own
- * redaction pattern ({@code spark.redaction.regex}) plus the PII salt, so a key Spark hides in its
- * UI is hidden here too.
+ * redaction pattern ({@code spark.redaction.regex}) plus the PII salt and the alert webhook (its URL
+ * often holds a token), so a key Spark hides in its UI is hidden here too.
  */
 public final class Secrets {
     public static final String MASK = "*****";
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[._-]?key|salt");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[._-]?key|salt|webhook");
 
     private Secrets() {
     }

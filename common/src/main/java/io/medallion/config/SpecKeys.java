@@ -35,6 +35,9 @@ public final class SpecKeys {
     static final String MAINTENANCE = "maintenance";
     static final String MAINTAINED = "maintenance.<layer or layer.table>";
     static final String RETAIN = MAINTAINED + ".retain";
+    static final String REPORTS = "reports";
+    static final String METRICS = "metrics";
+    static final String ALERTS = "alerts";
 
     // ---- top level ----------------------------------------------------------------------------
     static final SpecKey<String> PIPELINE = add(SpecKey.optional(ROOT, "pipeline", "name",
@@ -49,6 +52,31 @@ public final class SpecKeys {
             "data-quality constraints per layer.table, checked by `quality` and the pipeline's gates"));
     static final SpecKey<SpecNode> MAINTENANCE_SECTION = add(section(ROOT, "maintenance", false,
             "how `maintain` keeps tables healthy, per layer and per layer.table; the pipeline runs maintain when present"));
+    static final SpecKey<SpecNode> REPORTS_SECTION = add(section(ROOT, "reports", false,
+            "where each pipeline run's HTML report and the index of runs are written"));
+    static final SpecKey<SpecNode> METRICS_SECTION = add(section(ROOT, "metrics", false,
+            "a Prometheus textfile each pipeline run writes, for node_exporter's textfile collector"));
+    static final SpecKey<SpecNode> ALERTS_SECTION = add(section(ROOT, "alerts", false,
+            "a webhook told about failures, failed quality gates and stale tables"));
+
+    // ---- reports, metrics, alerts -------------------------------------------------------------
+    static final SpecKey<String> REPORTS_PATH = add(SpecKey.optional(REPORTS, "path", "path or URI",
+            "the reports' folder (default: <lake_root>/ops/reports): runs/<run id>.html and index.html",
+            SpecNode::asText, null));
+    static final SpecKey<String> METRICS_PATH = add(SpecKey.of(METRICS, "path", "local folder", null,
+            "the folder node_exporter's --collector.textfile.directory reads; the file is medallion_<pipeline>.prom",
+            SpecNode::asText));
+    static final SpecKey<String> WEBHOOK = add(SpecKey.of(ALERTS, "webhook", "secret URL", null,
+            "where alerts are POSTed as JSON: from the environment (${ALERT_WEBHOOK_URL}); masked, never logged",
+            SpecNode::asText));
+    static final SpecKey<List<String>> ALERT_ON = add(SpecKey.of(ALERTS, "on", "list",
+            "[" + String.join(", ", OperationsSpec.Alerts.names()) + "]",
+            "what is alerted on: failure (exit 1), quality (exit 3), freshness (past error_after)", Values::strings));
+    static final SpecKey<Integer> ALERT_ATTEMPTS = add(SpecKey.of(ALERTS, "attempts", "count", "3",
+            "tries per alert; an alert that cannot be sent is logged and never changes the exit code",
+            Values::positive));
+    static final SpecKey<java.time.Duration> ALERT_BACKOFF = add(SpecKey.of(ALERTS, "retry_backoff", "duration", "1s",
+            "the wait before the second try, doubled for each later one", Values::duration));
 
     // ---- storage, spark, privacy --------------------------------------------------------------
     static final SpecKey<String> LAKE_ROOT = add(SpecKey.of(STORAGE, "lake_root", "path or URI", null,

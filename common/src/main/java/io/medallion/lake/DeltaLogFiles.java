@@ -159,6 +159,40 @@ public final class DeltaLogFiles {
     }
 
     /**
+     * The table's row count from its latest version's checksum file ({@code <version>.crc}), which
+     * Delta writes beside a commit with every file of the table and its statistics while the table
+     * has few files; empty when that file, its file list or a file's {@code numRecords} is missing.
+     * Rows a deletion vector marks deleted are not counted.
+     */
+    public static java.util.OptionalLong rowCountFromChecksum(Configuration hadoop, String tablePath) {
+        long version = latestVersion(hadoop, tablePath);
+        if (version < 0) {
+            return java.util.OptionalLong.empty();
+        }
+        Path crc = new Path(log(tablePath), String.format("%020d.crc", version));
+        try (var in = crc.getFileSystem(hadoop).open(crc)) {
+            JsonNode files = JSON.readTree(in).path("allFiles");
+            if (!files.isArray()) {
+                return java.util.OptionalLong.empty();
+            }
+            long rows = 0;
+            for (JsonNode f : files) {
+                JsonNode records = f.path("stats").isTextual() ? JSON.readTree(f.get("stats").asText()).path("numRecords")
+                        : null;
+                if (records == null || !records.canConvertToLong()) {
+                    return java.util.OptionalLong.empty();
+                }
+                rows += records.asLong() - f.path("deletionVector").path("cardinality").asLong(0);
+            }
+            return java.util.OptionalLong.of(rows);
+        } catch (FileNotFoundException e) {
+            return java.util.OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Delta checksum " + crc, e);
+        }
+    }
+
+    /**
      * The latest commit still in the log that {@code which} accepts, read from the latest back;
      * empty when none is (or the table has no log).
      */

@@ -80,10 +80,27 @@ public final class JobRunner {
     }
 
     /**
+     * How one job run ended, for what a pipeline run reports afterwards.
+     *
+     * @param outcomes per target, as the ledger closed them; empty when the run failed before that
+     */
+    public record Run(String runId, String job, String stage, LocalDate runDate, Instant startedAt, Instant endedAt,
+                      int exitCode, List<TableOutcome> outcomes) {
+        public Run {
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
+    /**
      * Runs {@code job} in an existing session (several stages of a pipeline share one) and returns
      * its exit code; the session is left running.
      */
     public int runIn(SparkSession spark, Job job, List<TableSpec> tables, LocalDate runDate) {
+        return run(spark, job, tables, runDate).exitCode();
+    }
+
+    /** {@link #runIn}, telling how the run ended. */
+    public Run run(SparkSession spark, Job job, List<TableSpec> tables, LocalDate runDate) {
         Instant startedAt = Instant.now();
         String runId = RunIds.next(job.name(), startedAt);
         ThreadContext.put("run_id", runId);
@@ -121,12 +138,13 @@ public final class JobRunner {
             int exit = exitCode(outcomes);
             LOG.info("{} run {} finished with exit code {} in {} ms", job.name(), runId, exit,
                     Duration.between(startedAt, Instant.now()).toMillis());
-            return exit;
+            return new Run(runId, job.name(), job.stage(), runDate, startedAt, endedAt, exit, outcomes);
         } catch (Exception e) {
             // The ledger may hold this run's rows open: the next run must look for them again.
             targets.forEach(t -> settled.remove(settledKey(job, t)));
             LOG.error("{} run {} failed: {}", job.name(), runId, rootMessage(e), e);
-            return ExitCode.FAILED;
+            List<TableOutcome> failed = targets.stream().map(t -> TableOutcome.failed(t, rootMessage(e))).toList();
+            return new Run(runId, job.name(), job.stage(), runDate, startedAt, Instant.now(), ExitCode.FAILED, failed);
         } finally {
             ThreadContext.clearMap();
         }

@@ -10,6 +10,9 @@ import io.medallion.jobs.silver.SilverJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
+import io.medallion.jobs.ops.RunOutputs;
+import io.medallion.run.RunIds;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import io.medallion.config.ConstraintSpec;
@@ -101,21 +104,38 @@ public final class Pipeline {
         return List.of(new MaintainJob(written, false, ""));
     }
 
-    /** @return 0, or the exit code of the first stage that failed */
+    /**
+     * Runs every stage of every date, then the final stages, and publishes the run ({@link RunOutputs}:
+     * ops.pipeline_runs, the report, metrics, alerts).
+     *
+     * @return 0, or the exit code of the first stage that failed
+     */
     public int run(SparkSession spark, List<LocalDate> runDates, Consumer<StageResult> onStage) {
+        Instant startedAt = Instant.now();
+        String runId = RunIds.next("pipeline", startedAt);
+        List<JobRunner.Run> runs = new ArrayList<>();
+        int exit = ExitCode.OK;
         for (LocalDate date : runDates) {
-            int exit = runStages(spark, stages(), date, onStage);
+            exit = runStages(spark, stages(), date, onStage, runs);
             if (exit != ExitCode.OK) {
-                return exit;
+                break;
             }
         }
-        return runStages(spark, finalStages(), runDates.get(runDates.size() - 1), onStage);
+        if (exit == ExitCode.OK) {
+            exit = runStages(spark, finalStages(), runDates.get(runDates.size() - 1), onStage, runs);
+        }
+        PipelineRun run = new PipelineRun(runId, spec.name(), runDates, startedAt, Instant.now(), exit, runs);
+        new RunOutputs(spec, tables).publish(spark, run);
+        return exit;
     }
 
-    private int runStages(SparkSession spark, List<Job> stages, LocalDate date, Consumer<StageResult> onStage) {
+    private int runStages(SparkSession spark, List<Job> stages, LocalDate date, Consumer<StageResult> onStage,
+                          List<JobRunner.Run> runs) {
         for (Job stage : stages) {
             long start = System.nanoTime();
-            int exit = runner.runIn(spark, stage, tables, date);
+            JobRunner.Run run = runner.run(spark, stage, tables, date);
+            runs.add(run);
+            int exit = run.exitCode();
             onStage.accept(new StageResult(date, stage.stage(), exit, (System.nanoTime() - start) / 1_000_000));
             if (exit != ExitCode.OK) {
                 LOG.error("pipeline stopped: {} for {} exited {}", stage.name(), date, exit);

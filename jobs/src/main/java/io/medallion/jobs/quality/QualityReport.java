@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.medallion.jobs.ops.Html;
 import java.util.Locale;
 import java.util.Map;
 
@@ -117,35 +118,8 @@ final class QualityReport {
 
     /** An SVG line of the row count per run date, with the first and last values labelled. */
     static String chart(List<Point> points) {
-        int width = 250;
-        int height = 110;
-        int pad = 14;
-        StringBuilder svg = new StringBuilder("<figure class=\"chart\"><svg ")
-                .append("width=\"").append(width).append("\" height=\"").append(height)
-                .append("\" role=\"img\" aria-label=\"row count per run date\">")
-                .append("<rect width=\"100%\" height=\"100%\" fill=\"#f4f6f8\" rx=\"6\"/>");
-        if (!points.isEmpty()) {
-            double max = points.stream().mapToDouble(Point::value).max().orElse(1);
-            double min = Math.min(0, points.stream().mapToDouble(Point::value).min().orElse(0));
-            double span = max - min == 0 ? 1 : max - min;
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < points.size(); i++) {
-                double x = points.size() == 1 ? width / 2.0 : pad + i * (width - 2.0 * pad) / (points.size() - 1);
-                double y = height - pad - (points.get(i).value() - min) / span * (height - 2.0 * pad);
-                line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-                svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1a73e8\">"
-                        + "<title>%s: %s</title></circle>", x, y, points.get(i).runDate(),
-                        format(points.get(i).value())));
-            }
-            svg.append("<polyline fill=\"none\" stroke=\"#1a73e8\" stroke-width=\"2\" points=\"")
-                    .append(line.toString().strip()).append("\"/>");
-        }
-        svg.append("</svg><figcaption>row count, ").append(points.size()).append(" run date(s)");
-        if (!points.isEmpty()) {
-            svg.append(": ").append(esc(format(points.get(0).value()))).append(" &rarr; ")
-                    .append(esc(format(points.get(points.size() - 1).value())));
-        }
-        return svg.append("</figcaption></figure>").toString();
+        return Html.chart("row count", points.stream().map(p -> new Html.Point(p.runDate().toString(), p.value()))
+                .toList());
     }
 
     private static String badge(String css, String text) {
@@ -153,11 +127,10 @@ final class QualityReport {
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.0f", v)
-                : String.format(Locale.ROOT, "%.4f", v);
+        return Html.number(v);
     }
 
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Html.esc(s);
     }
 }

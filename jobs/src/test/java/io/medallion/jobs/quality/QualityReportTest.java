@@ -1,24 +1,19 @@
 package io.medallion.jobs.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medallion.config.ConstraintKind;
+import io.medallion.jobs.HeadlessChromium;
 import io.medallion.config.ConstraintSpec;
 import io.medallion.config.ConstraintSpec.Severity;
-import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,45 +68,11 @@ class QualityReportTest {
         assertThat(lineitem.get("row_count_history")).hasSize(3);
     }
 
-    /** The browser the report is checked with: CHROMIUM, or chromium on the PATH. */
-    private static String chromium() {
-        String configured = System.getenv("CHROMIUM");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                File f = new File(dir, name);
-                if (f.canExecute()) {
-                    return f.getPath();
-                }
-            }
-        }
-        return null;
-    }
-
     @Test
     void headlessChromiumRendersTheReport() throws Exception {
-        String browser = chromium();
-        assumeTrue(browser != null, "Chromium is not installed (Debian package chromium; .ci/run installs it), "
-                + "so the report's rendering is not checked here");
         Path html = Files.writeString(dir.resolve("report.html"), report().html());
-        Path png = dir.resolve("report.png");
-        Process p = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--hide-scrollbars", "--window-size=1200,800",
-                "--screenshot=" + png, html.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        assertThat(png).as("screenshot; chromium said: %s", Files.readString(dir.resolve("chromium.log"))).exists();
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertThat(image.getWidth()).isEqualTo(1200);
+        Set<Integer> colours = HeadlessChromium.screenshotColours(html, dir, 800);
         // A rendered page has text, badges and a chart: many colours, not a blank or error page.
-        Set<Integer> colours = new HashSet<>();
-        for (int y = 0; y < image.getHeight(); y += 3) {
-            for (int x = 0; x < image.getWidth(); x += 3) {
-                colours.add(image.getRGB(x, y));
-            }
-        }
         assertThat(colours.size()).as("distinct colours in the screenshot").isGreaterThan(50);
         // The failed-error badge's red background is on the page.
         assertThat(colours).contains(0xFFFCE8E6);
