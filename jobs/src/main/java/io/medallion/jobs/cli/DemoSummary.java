@@ -79,6 +79,12 @@ final class DemoSummary {
                 counts.get(lake.path(TableRef.gold(name))), model.description()));
 
         printQuality(out);
+        io.medallion.jobs.ops.PipelineRuns.table(spark, lake).read().ifPresent(pipelineRuns -> {
+            Row last = pipelineRuns.orderBy(col("started_at").desc()).select("report").first();
+            out.println();
+            out.println("Run report: " + last.getString(0));
+            out.println("  (every run of the pipeline writes one; index.html beside runs/ charts their history)");
+        });
 
         out.println();
         out.println("The lake is at " + lake.root());
@@ -86,6 +92,7 @@ final class DemoSummary {
         out.println("  deploy/bin/medallion sql \"SELECT nation, SUM(revenue) AS revenue FROM gold.revenue_by_nation_month"
                 + " GROUP BY nation ORDER BY revenue DESC LIMIT 5\"");
         out.println("  deploy/bin/medallion sql \"SELECT job, table_name, status, rows_read, rows_quarantined FROM ops.runs\"");
+        out.println("See the state of every table: deploy/bin/medallion status");
     }
 
     /** The last run date's quality checks: counts per table, every failure, and the reports. */
