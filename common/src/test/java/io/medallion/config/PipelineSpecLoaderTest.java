@@ -655,6 +655,41 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void operationsSectionsBindWithDefaultsAndRefuseBadValues() throws IOException {
+        PipelineSpec plain = load(VALID, Map.of());
+        assertThat(plain.operations().reportsRoot()).isEqualTo(plain.storage().lakeRoot() + "/ops/reports");
+        assertThat(plain.operations().metricsDirectory()).isEmpty();
+        assertThat(plain.operations().alerts().enabled()).isFalse();
+
+        PipelineSpec spec = load(VALID + """
+                reports: {path: out/reports}
+                metrics: {path: textfile}
+                alerts: {webhook: "${HOOK}", on: [failure, freshness], attempts: 5}
+                """, Map.of("HOOK", "https://hooks.example/T0/secret"));
+        assertThat(spec.operations().reportsRoot()).isEqualTo(dir.resolve("out/reports").toUri().toString()
+                .replaceFirst("/$", ""));
+        assertThat(spec.operations().metricsDirectory()).contains(dir.resolve("textfile").toString());
+        OperationsSpec.Alerts alerts = spec.operations().alerts();
+        assertThat(alerts.webhook()).isEqualTo("https://hooks.example/T0/secret");
+        assertThat(alerts.on()).containsExactlyInAnyOrder(OperationsSpec.AlertOn.FAILURE,
+                OperationsSpec.AlertOn.FRESHNESS);
+        assertThat(alerts.attempts()).isEqualTo(5);
+        assertThat(alerts.backoff()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(load(VALID + "alerts: {webhook: \"https://h/x\"}\n", Map.of()).operations().alerts().on())
+                .hasSize(3);
+
+        assertThatThrownBy(() -> load(VALID + "alerts: {webhook: \"ftp://h/secret-token\"}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("alerts.webhook")
+                .hasMessageContaining("http:// or https://").hasMessageNotContaining("secret-token");
+        assertThatThrownBy(() -> load(VALID + "alerts: {webhook: \"https://h/x\", on: [outage]}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("alerts.on")
+                .hasMessageContaining("'outage' is not one of failure, quality, freshness");
+        assertThatThrownBy(() -> load(VALID + "metrics: {path: \"s3a://b/metrics\"}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("metrics.path")
+                .hasMessageContaining("local folder");
+    }
+
+    @Test
     void missingFilesAreSpecErrors() {
         assertThatThrownBy(() -> new PipelineSpecLoader(Map.of(), dir).load(dir.resolve("nope.yaml"), null))
                 .isInstanceOf(SpecException.class).hasMessageContaining("nope.yaml").hasMessageContaining("file not found");

@@ -17,6 +17,7 @@ class SecretsTest {
         assertThat(Secrets.isSecret("spark.hadoop.fs.s3a.session.token")).isTrue();
         assertThat(Secrets.isSecret("spark.datasource.password")).isTrue();
         assertThat(Secrets.isSecret("pii_salt")).isTrue();
+        assertThat(Secrets.isSecret("webhook")).as("an alert webhook's URL often holds its token").isTrue();
         assertThat(Secrets.isSecret("spark.hadoop.fs.s3a.aws.credentials.provider")).isFalse();
         assertThat(Secrets.isSecret("spark.hadoop.fs.s3a.endpoint")).isFalse();
         assertThat(Secrets.isSecret("lake_root")).isFalse();
