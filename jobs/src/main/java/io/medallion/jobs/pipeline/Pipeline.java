@@ -12,6 +12,7 @@ import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
 import io.medallion.jobs.ops.RunOutputs;
 import io.medallion.run.RunIds;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -42,15 +43,14 @@ public final class Pipeline {
     private final PipelineSpec spec;
     private final List<TableSpec> tables;
     private final JobRunner runner;
-
-    private final java.time.Clock clock;
+    private final Clock clock;
 
     public Pipeline(PipelineSpec spec, List<TableSpec> tables) {
-        this(spec, tables, java.time.Clock.systemUTC());
+        this(spec, tables, Clock.systemUTC());
     }
 
     /** @param clock the time freshness is judged at */
-    public Pipeline(PipelineSpec spec, List<TableSpec> tables, java.time.Clock clock) {
+    public Pipeline(PipelineSpec spec, List<TableSpec> tables, Clock clock) {
         this.spec = spec;
         this.tables = List.copyOf(tables);
         this.runner = new JobRunner(spec);

@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import io.medallion.config.TableSpec;
 import java.time.Clock;
@@ -41,7 +40,7 @@ public final class QualityJob implements Job {
     private final Layer layer;
     private final Map<TableRef, List<ConstraintSpec>> suites;
     private final Map<TableRef, TableSpec> freshness;
-    private final Freshness clock;
+    private final Freshness freshnessCheck;
 
     /**
      * @param layer the layer checked, for the pipeline's output
@@ -67,7 +66,7 @@ public final class QualityJob implements Job {
         }
         this.suites = Collections.unmodifiableMap(all);
         this.freshness = Collections.unmodifiableMap(checked);
-        this.clock = new Freshness(clock);
+        this.freshnessCheck = new Freshness(clock);
     }
 
     /** Whether the job has anything to check. */
@@ -98,13 +97,9 @@ public final class QualityJob implements Job {
         Map<String, QualityReport.TableSection> sections = new java.util.concurrent.ConcurrentHashMap<>();
         List<TableOutcome> outcomes = PerTable.each(List.copyOf(suites.keySet()), TableRef::toString, PARALLELISM,
                 table -> check(context, catalog, table, suites.get(table), results, metrics, sections));
+        QualityResults.results(context).append(results);
         if (!metrics.isEmpty()) {
-            QualityResults.results(context).append(results);
             QualityResults.metrics(context).append(metrics);
-        } else if (!results.isEmpty()) {
-            QualityResults.results(context).append(results);
-        }
-        if (!metrics.isEmpty()) {
             String report = QualityReports.write(context, targets(context), sections);
             LOG.info("quality report: {}.html (and .json)", report);
         }
@@ -116,11 +111,30 @@ public final class QualityJob implements Job {
                                Map<String, QualityReport.TableSection> sections) {
         String table = ref.toString();
         TableOutcome.Builder outcome = TableOutcome.builder(table);
-        Optional<Freshness.Result> fresh = Optional.ofNullable(freshness.get(ref)).map(t -> clock.check(t,
-                context.spark().sparkContext().hadoopConfiguration(), context.lake(), context.spark()));
-        fresh.ifPresent(r -> results.add(QualityResults.freshness(context, table, r)));
+        List<String> errors = new ArrayList<>();
+        int warnings = 0;
+        TableSpec fresh = freshness.get(ref);
+        if (fresh != null) {
+            Freshness.Result r = freshnessCheck.check(fresh, context.spark().sparkContext().hadoopConfiguration(),
+                    context.lake(), context.spark());
+            results.add(QualityResults.freshness(context, table, r));
+            outcome.metric("freshness", r.status().specName());
+            switch (r.status()) {
+                case ERROR -> {
+                    errors.add("freshness: " + r.message());
+                    LOG.error("freshness failed: {}", r.message());
+                }
+                case WARNING -> {
+                    warnings++;
+                    LOG.warn("freshness, warning only: {}", r.message());
+                }
+                case FRESH -> LOG.info("freshness: {}", r.message());
+            }
+        }
         if (constraints.isEmpty()) {
-            return freshnessOnly(outcome, fresh.orElseThrow());
+            outcome.metric("warnings", warnings);
+            return (errors.isEmpty() ? outcome : outcome.status(TableStatus.QUALITY_FAILED)
+                    .message(String.join("; ", errors))).build();
         }
         if (!catalog.exists(ref)) {
             return outcome.status(TableStatus.FAILED).message(table + " does not exist yet; run the job that "
@@ -149,18 +163,6 @@ public final class QualityJob implements Job {
         metrics.addAll(QualityResults.metrics(context, table, verification.rowCount(), all));
         sections.put(table, new QualityReport.TableSection(table, verification.rowCount(), all, List.of()));
 
-        List<String> errors = new ArrayList<>();
-        int warnings = 0;
-        if (fresh.isPresent()) {
-            Freshness.Result r = fresh.get();
-            if (r.status() == Freshness.Status.ERROR) {
-                errors.add("freshness: " + r.message());
-                LOG.error("freshness failed: {}", r.message());
-            } else if (r.status() == Freshness.Status.WARNING) {
-                warnings++;
-                LOG.warn("freshness, warning only: {}", r.message());
-            }
-        }
         for (ConstraintOutcome o : all) {
             if (o.passed()) {
                 continue;
@@ -181,22 +183,6 @@ public final class QualityJob implements Job {
                 .metric("errors", errors.size()).metric("warnings", warnings);
         if (!errors.isEmpty()) {
             outcome.status(TableStatus.QUALITY_FAILED).message(String.join("; ", errors));
-        }
-        return outcome.build();
-    }
-
-    private static TableOutcome freshnessOnly(TableOutcome.Builder outcome, Freshness.Result r) {
-        outcome.metric("freshness", r.status().specName());
-        switch (r.status()) {
-            case ERROR -> {
-                LOG.error("freshness failed: {}", r.message());
-                outcome.status(TableStatus.QUALITY_FAILED).message("freshness: " + r.message());
-            }
-            case WARNING -> {
-                LOG.warn("freshness, warning only: {}", r.message());
-                outcome.metric("warnings", 1);
-            }
-            case FRESH -> LOG.info("freshness: {}", r.message());
         }
         return outcome.build();
     }

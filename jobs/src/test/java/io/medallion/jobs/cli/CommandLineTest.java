@@ -164,6 +164,18 @@ class CommandLineTest {
     }
 
     @Test
+    void freshnessOfAnUnbuiltLakeIsAnErrorFoundWithoutSpark() throws IOException {
+        assertThat(run("freshness", "--pipeline", spec(), "--table", "part")).isEqualTo(2);
+        assertThat(err.toString()).contains("--table part: no freshness is declared for it", "lineitem, orders");
+        java.nio.file.Path overlay = java.nio.file.Files.writeString(dir.resolve("empty.yaml"),
+                "storage: {lake_root: " + dir.resolve("empty-lake") + "}\n");
+        assertThat(run("freshness", "--pipeline", spec(), "--env", "local," + overlay, "--json")).isEqualTo(3);
+        assertThat(out.toString()).contains("\"table\":\"lineitem\",\"status\":\"error\",\"loaded_at\":null",
+                "has never been loaded (last bronze load)");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void eachCommandsTableHelpSaysWhichTablesItTakes() {
         assertThat(run("silver", "--help")).isZero();
         assertThat(out.toString()).contains("as orders or silver.orders");
