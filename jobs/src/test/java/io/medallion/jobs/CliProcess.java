@@ -128,7 +128,24 @@ public final class CliProcess {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish in 20 minutes");
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err),
+        Result result = new Result(p.exitValue(), Files.readString(out), Files.readString(err),
                 (System.nanoTime() - start) / 1_000_000);
+        record(command, result);
+        return result;
+    }
+
+    /** Appends each process's time to target/cli-processes.tsv: where an integration test's minutes go. */
+    private static void record(List<String> command, Result result) {
+        String caller = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(name -> name.endsWith("IT") || name.endsWith("Test")).findFirst().orElse("?"));
+        List<String> args = command.subList(Math.max(0, command.indexOf("io.medallion.jobs.Main") + 1), command.size());
+        String line = caller.substring(caller.lastIndexOf('.') + 1) + "\t" + result.millis() + "\t" + result.exitCode()
+                + "\t" + String.join(" ", args).replace('\t', ' ') + "\n";
+        try {
+            Files.writeString(Path.of("target", "cli-processes.tsv"), line, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // Only a measurement: a test does not fail for it.
+        }
     }
 }
