@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,11 +30,16 @@ public final class LakeCatalog {
 
     /** Every Delta table in the lake. */
     public List<TableRef> tables() {
+        return tables(lake, spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Every Delta table in the lake, found without a session: for checks before Spark starts. */
+    public static List<TableRef> tables(LakePaths lake, Configuration hadoop) {
         List<TableRef> names = new ArrayList<>();
         for (Layer layer : Layer.values()) {
             try {
                 Path dir = new Path(lake.folder(layer));
-                FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+                FileSystem fs = dir.getFileSystem(hadoop);
                 if (!fs.exists(dir)) {
                     continue;
                 }

@@ -3,14 +3,17 @@ package io.medallion.jobs.cli;
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.SqlRelations;
 import io.medallion.jobs.archive.ArchiveTable;
+import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.LakeCatalog;
 import io.medallion.lake.LakePaths;
 import io.medallion.lake.TableRef;
 import io.medallion.lake.ScanMetrics;
 import io.medallion.run.ExitCode;
 import io.medallion.run.JobRunner;
+import io.medallion.spark.SparkSessions;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -49,6 +52,17 @@ final class SqlCommand extends SparkCommand {
         List<TableRef> referenced = relations.stream().filter(TableRef::isQualified).map(TableRef::parse).toList();
         List<TableRef> archives = relations.stream().map(ArchiveTable::parseSqlName).flatMap(Optional::stream)
                 .toList();
+        // A table the lake does not hold is a usage error, found in the Delta logs before Spark starts.
+        LakePaths paths = new LakePaths(spec.storage().lakeRoot());
+        Configuration hadoop = SparkSessions.hadoopConfiguration(spec.spark(), specOptions.sparkConf);
+        for (TableRef table : referenced) {
+            if (DeltaLogFiles.latestVersion(hadoop, paths.path(table)) < 0) {
+                String held = String.join(", ", LakeCatalog.tables(paths, hadoop).stream().map(TableRef::toString)
+                        .toList());
+                throw new IllegalArgumentException(table + " does not exist in the lake at "
+                        + spec.storage().lakeRoot() + " (tables: " + held + ")");
+            }
+        }
         return spark -> {
             LakeCatalog catalog = new LakeCatalog(spark, new LakePaths(spec.storage().lakeRoot()));
             // Register what the statement reads; a statement that names no table (SHOW TABLES IN silver)
@@ -65,11 +79,6 @@ final class SqlCommand extends SparkCommand {
                 }
             }
             for (TableRef table : all ? catalog.tables() : referenced) {
-                if (!catalog.exists(table)) {
-                    err().println(name() + ": " + table + " does not exist in the lake at "
-                            + spec.storage().lakeRoot() + " (tables: " + catalog.names() + ")");
-                    return ExitCode.USAGE;
-                }
                 catalog.register(table);
             }
             long start = System.nanoTime();

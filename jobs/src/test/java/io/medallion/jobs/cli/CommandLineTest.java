@@ -176,6 +176,19 @@ class CommandLineTest {
     }
 
     @Test
+    void sqlOnATableTheLakeDoesNotHoldIsAUsageErrorFoundWithoutSpark() throws IOException {
+        Path lake = dir.resolve("lake");
+        Files.createDirectories(lake.resolve("silver/orders/_delta_log"));
+        Files.writeString(lake.resolve("silver/orders/_delta_log/00000000000000000000.json"), "{}\n");
+        Path overlay = Files.writeString(dir.resolve("lake.yaml"), "storage: {lake_root: " + lake + "}\n");
+        assertThat(run("sql", "--pipeline", spec(), "--env", "local," + overlay,
+                "SELECT * FROM silver.orders o JOIN gold.no_such_model m ON o.o_orderkey = m.k")).isEqualTo(2);
+        assertThat(err.toString()).contains("medallion sql: gold.no_such_model does not exist in the lake at file:",
+                lake.toString(), "(tables: silver.orders)");
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void eachCommandsTableHelpSaysWhichTablesItTakes() {
         assertThat(run("silver", "--help")).isZero();
         assertThat(out.toString()).contains("as orders or silver.orders");
