@@ -18,7 +18,8 @@ import java.util.Map;
  * integration tests run in parallel JVMs, so the first to ask runs the demo under a file lock and
  * records its result beside the lake; the others wait for the lock and read it. The lake stays in
  * {@code jobs/target/demo-lake} after the tests, where the cluster check
- * ({@code deploy/standalone/run-tpch.sh}) takes it as its local-mode reference.
+ * ({@code deploy/standalone/run-tpch.sh}) takes it as its local-mode reference. Tests that go on
+ * from a built TPC-H lake (reruns, late files, rebuilds) work on a {@link #copy} of it.
  */
 public final class DemoLake {
     private static final Path DIR = Path.of("target", "demo-lake").toAbsolutePath();
@@ -64,6 +65,39 @@ public final class DemoLake {
             throw new IllegalStateException("the demo failed, so its lake cannot be compared with: " + demo);
         }
         return DIR.resolve("lake").toUri().toString();
+    }
+
+    /**
+     * A copy of the demo's lake and landing data in {@code target}'s {@code lake} and
+     * {@code landing}, for a test to change. Bronze knows its landing files by absolute path, so
+     * the copy's {@code ops.ingested_files} is pointed at the copied landing: to bronze the copy is
+     * a lake that was built from there.
+     */
+    public static Path copy(Path target) throws IOException, InterruptedException {
+        Path demo = Path.of(java.net.URI.create(lake())).getParent();
+        for (String part : new String[] {"lake", "landing"}) {
+            Path from = demo.resolve(part);
+            try (var paths = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) paths::iterator) {
+                    Path to = target.resolve(part).resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        String ingested = target.resolve("lake/ops/ingested_files").toUri().toString();
+        var spark = io.medallion.testing.TestSpark.session();
+        String from = "file:" + demo.resolve("landing") + "/";
+        long moved = spark.sql("UPDATE delta.`" + ingested + "` SET file = replace(file, '" + from + "', 'file:"
+                + target.resolve("landing") + "/') WHERE startswith(file, '" + from + "')").first().getLong(0);
+        long files = spark.read().format("delta").load(ingested).count();
+        if (moved != files || files == 0) {
+            throw new IllegalStateException(moved + " of the copy's " + files + " ingested files were moved to its landing");
+        }
+        return target;
     }
 
     private static void delete() {
