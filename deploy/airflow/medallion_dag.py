@@ -19,6 +19,11 @@ Settings come from Airflow Variables (Admin -> Variables) with these defaults:
   medallion_env       env overlays (cluster,s3)
   medallion_master    spark-submit --master (empty: the cluster's spark-defaults.conf)
 S3 credentials are not passed here: the workers' AWS role or environment provides them.
+
+Lineage: where Airflow's OpenLineage provider is installed, each task passes its own OpenLineage run
+as the parent of the job's (spark.openlineage.parentRunId, parentJobName, parentJobNamespace), so a
+lineage service shows the medallion job runs, and their Spark queries, under the Airflow task. The
+spec's lineage section says where medallion sends its events.
 """
 
 import os
@@ -33,6 +38,19 @@ from airflow.operators.python import PythonOperator
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUALITY_GATE = 0, 1, 2, 3
 
 
+def lineage_parent(context):
+    """--conf settings naming the task's OpenLineage run, or none without the OpenLineage provider."""
+    try:
+        from airflow.providers.openlineage.plugins.macros import (
+            lineage_job_name, lineage_job_namespace, lineage_run_id)
+    except ImportError:
+        return []
+    ti = context["task_instance"]
+    return ["--conf", f"spark.openlineage.parentRunId={lineage_run_id(ti)}",
+            "--conf", f"spark.openlineage.parentJobName={lineage_job_name(ti)}",
+            "--conf", f"spark.openlineage.parentJobNamespace={lineage_job_namespace()}"]
+
+
 def run_medallion(command, *args, **context):
     """Runs one medallion job for the DAG run's date and maps its exit code to Airflow's outcome.
 
@@ -45,7 +63,7 @@ def run_medallion(command, *args, **context):
         "MEDALLION_ENV": Variable.get("medallion_env", default_var="cluster,s3"),
         "MEDALLION_MASTER": Variable.get("medallion_master", default_var=""),
     }
-    cmd = [f"{home}/deploy/bin/medallion-submit", command, "--run-date", ds, *args]
+    cmd = [f"{home}/deploy/bin/medallion-submit", command, "--run-date", ds, *args, *lineage_parent(context)]
     print("running:", " ".join(cmd))
     code = subprocess.run(cmd, env={**os.environ, **env}, check=False).returncode
     if code == EXIT_OK:

@@ -9,17 +9,21 @@ import java.util.Set;
 
 /**
  * What a pipeline run leaves for the people who operate it: its HTML report ({@code reports}),
- * a Prometheus textfile ({@code metrics}) and webhook alerts ({@code alerts}).
+ * a Prometheus textfile ({@code metrics}) and webhook alerts ({@code alerts}); and what every job
+ * tells a lineage service ({@code lineage}).
  *
  * @param reportsRoot where run reports and their index are written
  * @param metricsDirectory node_exporter's textfile-collector folder; empty when no metrics are written
  * @param alerts where and when to alert
+ * @param lineage where OpenLineage events go; empty when none are sent
  */
-public record OperationsSpec(String reportsRoot, Optional<String> metricsDirectory, Alerts alerts) {
+public record OperationsSpec(String reportsRoot, Optional<String> metricsDirectory, Alerts alerts,
+                             Optional<LineageSpec> lineage) {
     public OperationsSpec {
         Objects.requireNonNull(reportsRoot, "reportsRoot");
         Objects.requireNonNull(metricsDirectory, "metricsDirectory");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(lineage, "lineage");
     }
 
     /** What an alert is sent for. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.TableRef;
+import io.medallion.lineage.LineageSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,8 +272,12 @@ public final class PipelineSpecLoader {
                 .map(q -> QualityBinder.bind(q, tables.values(), gold)).orElse(Map.of());
         Map<TableRef, MaintenanceSpec> maintenance = MaintenanceBinder.bind(SpecKeys.MAINTENANCE_SECTION.find(root),
                 storage.lakeRoot(), tables.values(), gold);
+        OperationsSpec operations = bindOperations(root, storage);
+        if (operations.lineage().isPresent()) {
+            spark = new SparkSpec(spark.profile(), LineageSettings.under(spark.conf(), operations.lineage().get()));
+        }
         return new PipelineSpec(name, pipelineLabel, storage, spark, piiSalt, tables, gold, quality, maintenance,
-                root.has(SpecKeys.MAINTENANCE_SECTION.name()), bindOperations(root, storage), warnings);
+                root.has(SpecKeys.MAINTENANCE_SECTION.name()), operations, warnings);
     }
 
     private OperationsSpec bindOperations(SpecNode root, StorageSpec storage) {
@@ -289,7 +294,28 @@ public final class PipelineSpecLoader {
         });
         OperationsSpec.Alerts alerts = SpecKeys.ALERTS_SECTION.find(root).map(this::bindAlerts)
                 .orElse(OperationsSpec.Alerts.NONE);
-        return new OperationsSpec(reports, metrics, alerts);
+        Optional<LineageSpec> lineage = SpecKeys.LINEAGE_SECTION.find(root).map(this::bindLineage);
+        return new OperationsSpec(reports, metrics, alerts, lineage);
+    }
+
+    private LineageSpec bindLineage(SpecNode node) {
+        node.allowOnly(SpecKeys.in(SpecKeys.LINEAGE));
+        LineageSpec.Transport transport = SpecKeys.LINEAGE_TRANSPORT.read(node);
+        String location = SpecKeys.LINEAGE_LOCATION.read(node);
+        String url = SpecKeys.LINEAGE_URL.read(node);
+        if (transport == LineageSpec.Transport.FILE && location == null) {
+            throw node.error(SpecKeys.LINEAGE_LOCATION.name(), "transport: file needs the file to append events to");
+        }
+        if (transport == LineageSpec.Transport.HTTP && (url == null || !url.matches("(?i)https?://.+"))) {
+            throw node.error(SpecKeys.LINEAGE_URL.name(), "transport: http needs an http:// or https:// URL"
+                    + (url == null ? "" : ", got '" + url + "'"));
+        }
+        if (location != null && URI_SCHEME.matcher(location).matches() && !location.startsWith("file:")) {
+            throw node.error(SpecKeys.LINEAGE_LOCATION.name(), "events are appended to a local file; got '" + location + "'");
+        }
+        String file = location == null ? null
+                : workingDirectory.resolve(location.replaceFirst("^file:", "")).normalize().toString();
+        return new LineageSpec(transport, file, url, SpecKeys.LINEAGE_NAMESPACE.read(node));
     }
 
     private OperationsSpec.Alerts bindAlerts(SpecNode node) {

@@ -38,6 +38,7 @@ public final class SpecKeys {
     static final String REPORTS = "reports";
     static final String METRICS = "metrics";
     static final String ALERTS = "alerts";
+    static final String LINEAGE = "lineage";
 
     // ---- top level ----------------------------------------------------------------------------
     static final SpecKey<String> PIPELINE = add(SpecKey.optional(ROOT, "pipeline", "name",
@@ -58,6 +59,8 @@ public final class SpecKeys {
             "a Prometheus textfile each pipeline run writes, for node_exporter's textfile collector"));
     static final SpecKey<SpecNode> ALERTS_SECTION = add(section(ROOT, "alerts", false,
             "a webhook told about failures, failed quality gates and stale tables"));
+    static final SpecKey<SpecNode> LINEAGE_SECTION = add(section(ROOT, "lineage", false,
+            "OpenLineage events for every job: its Delta inputs and outputs, and medallion's run with its row accounting"));
 
     // ---- reports, metrics, alerts -------------------------------------------------------------
     static final SpecKey<String> REPORTS_PATH = add(SpecKey.optional(REPORTS, "path", "path or URI",
@@ -77,6 +80,16 @@ public final class SpecKeys {
             Values::positive));
     static final SpecKey<java.time.Duration> ALERT_BACKOFF = add(SpecKey.of(ALERTS, "retry_backoff", "duration", "1s",
             "the wait before the second try, doubled for each later one", Values::duration));
+
+    static final SpecKey<LineageSpec.Transport> LINEAGE_TRANSPORT = add(enumKey(LINEAGE, "transport",
+            LineageSpec.Transport.class, "console", "console: the driver's log; file: a JSON event per line; http: an "
+                    + "OpenLineage endpoint (Marquez, DataHub ...)"));
+    static final SpecKey<String> LINEAGE_LOCATION = add(SpecKey.optional(LINEAGE, "location", "local path",
+            "the file events are appended to (file)", SpecNode::asText, null));
+    static final SpecKey<String> LINEAGE_URL = add(SpecKey.optional(LINEAGE, "url", "URL",
+            "the endpoint's base URL (http); events are POSTed to <url>/api/v1/lineage", SpecNode::asText, null));
+    static final SpecKey<String> LINEAGE_NAMESPACE = add(SpecKey.of(LINEAGE, "namespace", "name", "medallion",
+            "the namespace of the jobs in the events", SpecNode::asText));
 
     // ---- storage, spark, privacy --------------------------------------------------------------
     static final SpecKey<String> LAKE_ROOT = add(SpecKey.of(STORAGE, "lake_root", "path or URI", null,

@@ -20,6 +20,11 @@ public interface Job {
         return context.tables().stream().map(io.medallion.config.TableSpec::name).toList();
     }
 
+    /** What a run reads and writes, for lineage; none unless the job says. */
+    default JobDatasets datasets(JobContext context) {
+        return JobDatasets.NONE;
+    }
+
     /**
      * Whether {@link #run} starts while the runner writes the run's {@code running} rows to the
      * ledger, a Delta commit that costs a cold JVM seconds. Such a job only reads (lists, counts,

@@ -2,6 +2,7 @@ package io.medallion.run;
 
 import io.medallion.config.PipelineSpec;
 import io.medallion.config.TableSpec;
+import io.medallion.lineage.JobLineage;
 import io.medallion.spark.SparkSessions;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +112,7 @@ public final class JobRunner {
         LOG.info("{} run {} for run date {} on {}; lake {}", job.name(), runId, runDate, String.join(", ", targets),
                 spec.storage().lakeRoot());
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
+        JobLineage lineage = JobLineage.start(context, job);
         try {
             List<String> unsettled = targets.stream().filter(t -> !settled.contains(settledKey(job, t))).toList();
             JobContext opening = context;
@@ -138,12 +140,14 @@ public final class JobRunner {
             int exit = exitCode(outcomes);
             LOG.info("{} run {} finished with exit code {} in {} ms", job.name(), runId, exit,
                     Duration.between(startedAt, Instant.now()).toMillis());
+            lineage.end(exit, outcomes, endedAt, null);
             return new Run(runId, job.name(), job.stage(), runDate, startedAt, endedAt, exit, outcomes);
         } catch (Exception e) {
             // The ledger may hold this run's rows open: the next run must look for them again.
             targets.forEach(t -> settled.remove(settledKey(job, t)));
             LOG.error("{} run {} failed: {}", job.name(), runId, rootMessage(e), e);
             List<TableOutcome> failed = targets.stream().map(t -> TableOutcome.failed(t, rootMessage(e))).toList();
+            lineage.end(ExitCode.FAILED, failed, Instant.now(), rootMessage(e));
             return new Run(runId, job.name(), job.stage(), runDate, startedAt, Instant.now(), ExitCode.FAILED, failed);
         } finally {
             ThreadContext.clearMap();

@@ -690,6 +690,42 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void aLineageSectionBecomesTheSessionsOpenLineageSettingsUnderTheSpecsOwn() throws IOException {
+        assertThat(load(VALID, Map.of()).operations().lineage()).isEmpty();
+        assertThat(load(VALID, Map.of()).spark().conf()).doesNotContainKey("spark.extraListeners");
+
+        PipelineSpec file = load(VALID + """
+                spark: {conf: {spark.extraListeners: com.example.Audit, spark.openlineage.namespace: mine}}
+                lineage: {transport: file, location: out/lineage.jsonl, namespace: retail}
+                """, Map.of());
+        LineageSpec lineage = file.operations().lineage().orElseThrow();
+        assertThat(lineage.transport()).isEqualTo(LineageSpec.Transport.FILE);
+        assertThat(lineage.location()).isEqualTo(dir.resolve("out/lineage.jsonl").toString());
+        assertThat(file.spark().conf())
+                .containsEntry("spark.extraListeners", "io.openlineage.spark.agent.OpenLineageSparkListener,com.example.Audit")
+                .as("the spec's own setting wins").containsEntry("spark.openlineage.namespace", "mine")
+                .containsEntry("spark.openlineage.transport.type", "transform")
+                .containsEntry("spark.openlineage.transport.transformClass", "io.medallion.lineage.MedallionParent")
+                .containsEntry("spark.openlineage.transport.transport.type", "file")
+                .containsEntry("spark.openlineage.transport.transport.location", dir.resolve("out/lineage.jsonl").toString());
+        PipelineSpec http = load(VALID + "lineage: {transport: http, url: \"http://marquez:5000\"}\n", Map.of());
+        assertThat(http.operations().lineage().orElseThrow().namespace()).isEqualTo("medallion");
+        assertThat(http.spark().conf()).containsEntry("spark.openlineage.transport.transport.url", "http://marquez:5000")
+                .containsEntry("spark.extraListeners", "io.openlineage.spark.agent.OpenLineageSparkListener");
+
+        assertThatThrownBy(() -> load(VALID + "lineage: {transport: file}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("lineage.location")
+                .hasMessageContaining("transport: file needs the file");
+        assertThatThrownBy(() -> load(VALID + "lineage: {transport: http, url: marquez:5000}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("lineage.url")
+                .hasMessageContaining("got 'marquez:5000'");
+        assertThatThrownBy(() -> load(VALID + "lineage: {transport: kafka}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("lineage.transport");
+        assertThatThrownBy(() -> load(VALID + "lineage: {transport: console, endpoint: x}\n", Map.of()))
+                .isInstanceOf(SpecException.class).hasMessageContaining("endpoint");
+    }
+
+    @Test
     void missingFilesAreSpecErrors() {
         assertThatThrownBy(() -> new PipelineSpecLoader(Map.of(), dir).load(dir.resolve("nope.yaml"), null))
                 .isInstanceOf(SpecException.class).hasMessageContaining("nope.yaml").hasMessageContaining("file not found");

@@ -39,7 +39,8 @@ class SpecKeysTest {
             constraint + "max_increase", "gold.<model>.description", "gold.<model>.partition_by",
             "maintenance.archive_root", maintained + "zorder_by", maintained + "cluster_by",
             maintained + "stats_columns", maintained + "retain", "reports", "reports.path", "metrics", "alerts",
-            table + "freshness", table + "freshness.warn_after", table + "freshness.error_after"}) {
+            table + "freshness", table + "freshness.warn_after", table + "freshness.error_after", "lineage",
+            "lineage.location", "lineage.url"}) {
             DEFAULTS.put(k, "none");
         }
         DEFAULTS.put("metrics.path", "required");
@@ -48,6 +49,8 @@ class SpecKeysTest {
         DEFAULTS.put("alerts.attempts", "3");
         DEFAULTS.put("alerts.retry_backoff", "1s");
         DEFAULTS.put(table + "freshness.loaded_at", "ingest");
+        DEFAULTS.put("lineage.transport", "console");
+        DEFAULTS.put("lineage.namespace", "medallion");
         for (String k : new String[] {"storage", "tables", "storage.lake_root", "storage.landing_root",
             table + "source", table + "schema", table + "key", table + "source.format",
             table + "schema[].name", table + "schema[].type", rule + "check", rule + "name", constraint + "check",

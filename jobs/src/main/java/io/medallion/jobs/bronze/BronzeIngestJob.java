@@ -2,13 +2,14 @@ package io.medallion.jobs.bronze;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.config.TableSpec;
-import io.medallion.lake.TableRef;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
+import io.medallion.lake.TableRef;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.JobDatasets;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
@@ -75,6 +76,15 @@ public final class BronzeIngestJob implements Job {
     @Override
     public String name() {
         return "bronze";
+    }
+
+    /** Each table's landing folder (a database source has none to name) into its bronze table. */
+    @Override
+    public JobDatasets datasets(JobContext context) {
+        List<String> landing = context.tables().stream().filter(t -> !t.source().format().isDatabase())
+                .map(t -> context.spec().storage().landingRoot() + "/" + t.source().path()).toList();
+        return JobDatasets.of(context.lake(), landing, List.of(),
+                context.tables().stream().map(t -> TableRef.bronze(t.name())).toList());
     }
 
     /** Bronze lists, fingerprints and counts the new files while the ledger opens; it writes after. */

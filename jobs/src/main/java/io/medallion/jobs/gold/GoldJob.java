@@ -10,6 +10,7 @@ import io.medallion.lake.LakeCatalog;
 import io.medallion.lake.TableRef;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.JobDatasets;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
@@ -72,6 +73,14 @@ public final class GoldJob implements Job {
     @Override
     public List<String> targets(JobContext context) {
         return models.stream().map(GoldModelSpec::name).toList();
+    }
+
+    /** The tables the models' SQL reads into the models. */
+    @Override
+    public JobDatasets datasets(JobContext context) {
+        return JobDatasets.of(context.lake(), List.of(),
+                models.stream().flatMap(m -> m.inputs().stream()).distinct().toList(),
+                models.stream().map(m -> TableRef.gold(m.name())).toList());
     }
 
     @Override

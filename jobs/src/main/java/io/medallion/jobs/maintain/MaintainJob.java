@@ -14,6 +14,7 @@ import io.medallion.lake.TableRef;
 import io.medallion.lake.TableFiles;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.JobDatasets;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
@@ -61,6 +62,12 @@ public final class MaintainJob implements Job {
     @Override
     public String name() {
         return "maintain";
+    }
+
+    /** The tables compacted, vacuumed and trimmed; a dry run changes nothing. */
+    @Override
+    public JobDatasets datasets(JobContext context) {
+        return dryRun ? JobDatasets.NONE : JobDatasets.of(context.lake(), List.of(), List.of(), tables);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.medallion.lake.Layer;
 import io.medallion.lake.TableRef;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.JobDatasets;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
@@ -82,6 +83,12 @@ public final class QualityJob implements Job {
     @Override
     public String stage() {
         return layer + " quality";
+    }
+
+    /** The tables checked; the results go to ops.* only. */
+    @Override
+    public JobDatasets datasets(JobContext context) {
+        return JobDatasets.of(context.lake(), List.of(), List.copyOf(suites.keySet()), List.of());
     }
 
     @Override

@@ -5,9 +5,11 @@ import io.medallion.config.RuleSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.DatabaseExtracts;
 import io.medallion.jobs.bronze.IngestedFiles;
+import io.medallion.lake.TableRef;
 import io.medallion.run.CrashPoints;
 import io.medallion.run.Job;
 import io.medallion.run.JobContext;
+import io.medallion.run.JobDatasets;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
@@ -41,6 +43,20 @@ public final class SilverJob implements Job {
     @Override
     public String name() {
         return "silver";
+    }
+
+    /** Bronze into silver, its quarantine and, for a change feed, its history. */
+    @Override
+    public JobDatasets datasets(JobContext context) {
+        List<TableRef> writes = new java.util.ArrayList<>();
+        for (var t : context.tables()) {
+            TableRef silver = TableRef.silver(t.name());
+            writes.add(silver);
+            writes.add(silver.quarantine());
+            t.cdc().ifPresent(cdc -> writes.add(silver.history()));
+        }
+        return JobDatasets.of(context.lake(), List.of(),
+                context.tables().stream().map(t -> TableRef.bronze(t.name())).toList(), writes);
     }
 
     @Override

@@ -105,6 +105,40 @@ class DeployFilesTest {
     }
 
     /**
+     * The DAG's lineage_parent, taken out of the file and run against a stand-in for the
+     * OpenLineage provider's macros (Airflow is not installed here), then without it.
+     */
+    @Test
+    void theDagPassesTheTasksOpenLineageRunAsTheParent() throws Exception {
+        assumeTrue(hasPython(), "python3 is not installed: the DAG's lineage settings are not checked");
+        String run = String.join("\n",
+                "import ast, sys, types",
+                "tree = ast.parse(open(sys.argv[1]).read())",
+                "f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'lineage_parent')",
+                "scope = {}",
+                "exec(compile(ast.Module(body=[f], type_ignores=[]), 'dag', 'exec'), scope)",
+                "print(scope['lineage_parent']({'task_instance': 'ti'}))",
+                "macros = types.ModuleType('airflow.providers.openlineage.plugins.macros')",
+                "macros.lineage_run_id = lambda ti: 'run-of-' + ti",
+                "macros.lineage_job_name = lambda ti: 'medallion.silver'",
+                "macros.lineage_job_namespace = lambda: 'airflow'",
+                "for name in ['airflow', 'airflow.providers', 'airflow.providers.openlineage',",
+                "             'airflow.providers.openlineage.plugins']:",
+                "    sys.modules[name] = types.ModuleType(name)",
+                "sys.modules[macros.__name__] = macros",
+                "print(scope['lineage_parent']({'task_instance': 'ti'}))");
+        Process p = new ProcessBuilder("python3", "-c", run, DEPLOY.resolve("airflow/medallion_dag.py").toString())
+                .redirectErrorStream(true).start();
+        List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertThat(p.waitFor()).as(String.join("\n", out)).isZero();
+        assertThat(out).containsExactly("[]", "['--conf', 'spark.openlineage.parentRunId=run-of-ti', '--conf', "
+                + "'spark.openlineage.parentJobName=medallion.silver', '--conf', "
+                + "'spark.openlineage.parentJobNamespace=airflow']");
+        assertThat(Files.readString(DEPLOY.resolve("airflow/medallion_dag.py")))
+                .contains("\"--run-date\", ds, *args, *lineage_parent(context)]");
+    }
+
+    /**
      * The DAG's six tasks under a real Airflow ({@code dag.test()}), each calling a stand-in
      * medallion-submit that records its arguments. Airflow cannot be installed here (no PyPI), so
      * here this is skipped; it has not run on this machine.

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.medallion.jobs.CliProcess;
+import io.medallion.jobs.DemoLake;
 import io.medallion.testing.TestSpark;
 import io.trino.tpch.GenerateUtils;
 import io.trino.tpch.LineItem;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * generate -> pipeline (a backfill over every batch) -> gold, through the CLI as processes:
+ * The demo's lake (generate, then a pipeline backfill over every batch), then gold and pipeline
+ * runs on a copy of it, through the CLI as processes:
  * TPC-H Q1 rolls up from gold.pricing_daily exactly, a gold rerun changes nothing, a late batch
  * rewrites only the partitions it touches, and sql reads the lake.
  */
@@ -53,7 +55,8 @@ class GoldCliIT {
     String pipeline;
 
     @BeforeAll
-    void setUp() {
+    void setUp() throws Exception {
+        DemoLake.copy(dir);
         lake = dir.resolve("lake");
         pipeline = Path.of("..", "conf", "pipelines", "tpch.yaml").toAbsolutePath().normalize().toString();
         cli = new CliProcess(dir, Map.of("MEDALLION_LAKE_ROOT", lake.toString(),
@@ -79,18 +82,17 @@ class GoldCliIT {
     @Test
     @Order(1)
     void aBackfillRunsEveryStageOfEveryDateInOrder() throws Exception {
-        assertThat(medallion("generate").exitCode()).isZero();
-        CliProcess.Result run = medallion("pipeline", "--from", "2024-01-01", "--to", "2024-01-03");
+        CliProcess.Result run = DemoLake.run();
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        List<String> stages = run.stdout().lines().map(l -> l.substring(0, l.indexOf(" exit")).trim()
-                .replaceAll(" +", " ")).toList();
+        List<String> stages = run.stdout().lines().filter(l -> l.matches(" *\\d{4}-\\d\\d-\\d\\d  .* exit \\d+ .*"))
+                .map(l -> l.substring(0, l.indexOf(" exit")).trim().replaceAll(" +", " ")).toList();
         List<String> expected = new ArrayList<>();
-        for (String date : List.of("2024-01-01", "2024-01-02", "2024-01-03")) {
+        for (String date : List.of("2024-01-01", "2024-01-02")) {
             for (String stage : List.of("bronze", "silver", "silver quality", "gold", "gold quality")) {
                 expected.add(date + " " + stage);
             }
         }
-        expected.add("2024-01-03 maintain");
+        expected.add("2024-01-02 maintain");
         assertThat(stages).isEqualTo(expected);
         // Gold stands changed rows in for tables and puts the tables back: no view is left on a
         // removed scratch folder, which Spark would log as a failed uncache with a stack trace.
@@ -161,7 +163,7 @@ class GoldCliIT {
                     - {check: range, column: l_discount, min: 0, max: 0.10, where: "_parse_error IS NULL"}
                 """);
         CliProcess.Result run = cli.run("quality", "--pipeline", conf.resolve("pipelines/tpch.yaml").toString(),
-                "--layer", "bronze", "--run-date", "2024-01-03");
+                "--layer", "bronze", "--run-date", "2024-01-02");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(run.stderr()).contains("bronze.lineitem: parses failed");
 
@@ -199,7 +201,7 @@ class GoldCliIT {
     void aGoldRerunChangesNothing() throws Exception {
         Map<String, Long> before = new HashMap<>();
         MODELS.forEach(m -> before.put(m, version(m)));
-        CliProcess.Result again = medallion("gold", "--run-date", "2024-01-03");
+        CliProcess.Result again = medallion("gold", "--run-date", "2024-01-02");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         MODELS.forEach(m -> assertThat(version(m)).as("%s untouched", m).isEqualTo(before.get(m)));
     }
@@ -226,13 +228,18 @@ class GoldCliIT {
             lines.add(l.toLine().replace(l.getComment(), "corrected"));
             shipMonths.add(GenerateUtils.formatDate(l.getShipDate()).substring(0, 7) + "-01");
         }
-        Path late = dir.resolve("landing/lineitem/2024-01-02/late.tbl");
+        Path late = dir.resolve("landing/lineitem/2024-01-01/late.tbl");
         Files.writeString(late, String.join("\n", lines) + "\n");
         Map<Object, Set<String>> pricingBefore = filesByPartition("pricing_daily", "ship_month");
         Map<Object, Set<String>> salesBefore = filesByPartition("fact_sales", "order_month");
 
-        CliProcess.Result run = medallion("pipeline", "--run-date", "2024-01-03", "--table", "lineitem");
+        // The same spec with OpenLineage's file transport: the run's lineage is checked below.
+        Path events = dir.resolve("lineage/events.jsonl");
+        Path withLineage = copyConf("lineage", spec -> spec + "lineage: {transport: file, location: " + events + "}\n");
+        CliProcess.Result run = cli.run("pipeline", "--pipeline", withLineage.resolve("pipelines/tpch.yaml").toString(),
+                "--run-date", "2024-01-02", "--table", "lineitem");
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertLineage(events);
 
         Row commit = DeltaTable.forPath(spark, lake.resolve("gold/pricing_daily").toString()).history(1).first();
         Map<String, String> metrics = commit.getJavaMap(commit.fieldIndex("operationMetrics"));
@@ -248,6 +255,81 @@ class GoldCliIT {
                 .count();
         assertThat(rewritten).as("order 1 is in one order month").isEqualTo(1);
         assertThat(gold("fact_sales").where("l_orderkey = 1").count()).isEqualTo(lines.size());
+    }
+
+    /**
+     * The late batch's pipeline run in OpenLineage events: each stage is a medallion run (START,
+     * then COMPLETE with the ledger's row accounting), and the Spark integration's events for its
+     * queries have it as parent and name the Delta tables it read and wrote. Silver's write is a
+     * MERGE, whose lineage is checked at the dataset level only (see the README).
+     */
+    private void assertLineage(Path file) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            events.add(json.readTree(line));
+        }
+        Map<String, JsonNode> runs = new HashMap<>(); // medallion's COMPLETE events by stage
+        for (JsonNode e : events) {
+            if (e.at("/job/name").asText().startsWith("tpch.") && e.path("eventType").asText().equals("COMPLETE")) {
+                assertThat(runs.put(e.at("/run/facets/medallion/stage").asText(), e)).as("one run per stage").isNull();
+            }
+        }
+        assertThat(runs.keySet()).contains("bronze", "silver", "silver quality", "gold", "gold quality");
+        Map<String, Row> ledger = new HashMap<>();
+        for (Row r : spark.read().format("delta").load(lake.resolve("ops/runs").toString()).collectAsList()) {
+            ledger.put(r.getAs("run_id") + "/" + r.getAs("table_name"), r);
+        }
+        Map<String, Set<String>> inputs = new HashMap<>();
+        Map<String, Set<String>> outputs = new HashMap<>();
+        for (Map.Entry<String, JsonNode> stage : runs.entrySet()) {
+            JsonNode facet = stage.getValue().at("/run/facets/medallion");
+            assertThat(facet.path("tables")).as("tables of %s", stage.getKey()).isNotEmpty();
+            for (JsonNode t : facet.path("tables")) {
+                Row row = ledger.get(facet.path("run_id").asText() + "/" + t.path("table").asText());
+                assertThat(row).as("ledger row of %s %s", stage.getKey(), t).isNotNull();
+                assertThat(t.path("rows_read").asLong()).as("%s %s", stage.getKey(), t).isEqualTo(row.<Long>getAs("rows_read"));
+                assertThat(t.path("rows_written").asLong()).isEqualTo(row.<Long>getAs("rows_written"));
+                assertThat(t.path("rows_quarantined").asLong()).isEqualTo(row.<Long>getAs("rows_quarantined"));
+            }
+            String runId = stage.getValue().at("/run/runId").asText();
+            long children = 0;
+            for (JsonNode e : events) {
+                if (e.at("/run/facets/parent/run/runId").asText().equals(runId)) {
+                    children++;
+                    assertThat(e.at("/run/facets/medallion/run_id").asText()).isEqualTo(facet.path("run_id").asText());
+                    e.path("inputs").forEach(d -> inputs.computeIfAbsent(stage.getKey(), k -> new HashSet<>())
+                            .add(d.path("name").asText().replaceFirst(".*/lake/", "")));
+                    e.path("outputs").forEach(d -> outputs.computeIfAbsent(stage.getKey(), k -> new HashSet<>())
+                            .add(d.path("name").asText().replaceFirst(".*/lake/", "")));
+                }
+            }
+            assertThat(children).as("Spark events of %s", stage.getKey()).isPositive();
+        }
+        assertThat(runs.get("silver").at("/run/facets/medallion/tables/0/rows_read").asLong())
+                .as("the late file's lines").isPositive();
+        // What each run says it read and wrote ...
+        assertThat(names(runs.get("bronze"), "inputs")).containsExactly(dir.resolve("landing/lineitem").toString());
+        assertThat(names(runs.get("bronze"), "outputs")).containsExactly("bronze/lineitem");
+        assertThat(names(runs.get("silver"), "inputs")).containsExactly("bronze/lineitem");
+        assertThat(names(runs.get("silver"), "outputs")).containsExactly("silver/lineitem", "silver/_quarantine_lineitem");
+        assertThat(names(runs.get("silver quality"), "inputs")).contains("silver/lineitem");
+        assertThat(names(runs.get("gold"), "inputs")).contains("silver/lineitem", "silver/orders");
+        assertThat(names(runs.get("gold"), "outputs")).contains("gold/pricing_daily", "gold/fact_sales");
+        // ... and what the Spark integration saw its queries write. Silver's is a MERGE and gold's
+        // reads the changed rows from cached frames: their inputs are not in its events.
+        assertThat(outputs.get("bronze")).contains("bronze/lineitem");
+        assertThat(outputs.get("silver")).contains("silver/lineitem");
+        assertThat(outputs.get("gold")).contains("gold/pricing_daily", "gold/fact_sales");
+        System.out.printf("lineage of one pipeline date: %d events, %d medallion runs; the Spark integration saw "
+                + "silver read %s and write %s%n", events.size(), runs.size(), inputs.get("silver"), outputs.get("silver"));
+    }
+
+    /** The datasets a medallion event lists, lake tables as {@code layer/table}. */
+    private static List<String> names(JsonNode event, String side) {
+        List<String> names = new ArrayList<>();
+        event.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
+        return names;
     }
 
     @Test
@@ -284,7 +366,7 @@ class GoldCliIT {
         Map<String, Long> before = new HashMap<>();
         MODELS.forEach(m -> before.put(m, version(m)));
         List<String> rows = contents("revenue_by_nation_month");
-        CliProcess.Result run = medallion("gold", "--run-date", "2024-01-03", "--model", "revenue_by_nation_month",
+        CliProcess.Result run = medallion("gold", "--run-date", "2024-01-02", "--model", "revenue_by_nation_month",
                 "--full-refresh");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stderr()).contains("revenue_by_nation_month: full rebuild (--full-refresh)");
@@ -305,7 +387,7 @@ class GoldCliIT {
         List<String> rows = contents("pricing_daily");
 
         CliProcess.Result run = cli.run("gold", "--pipeline", conf.resolve("pipelines/tpch.yaml").toString(),
-                "--run-date", "2024-01-03", "--model", "pricing_daily");
+                "--run-date", "2024-01-02", "--model", "pricing_daily");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stderr()).contains("pricing_daily: full rebuild (the SQL changed)");
         assertThat(List.of(gold("pricing_daily").inputFiles())).as("every file rewritten")

@@ -10,9 +10,11 @@ import io.medallion.config.PipelineSpecLoader;
 import io.medallion.jobs.HeadlessChromium;
 import io.medallion.jobs.pipeline.Pipeline;
 import io.medallion.jobs.quality.Freshness;
+import io.medallion.lineage.LineageSettings;
 import io.medallion.run.ExitCode;
 import io.medallion.testing.TestSpark;
 import io.medallion.testing.TestSpecs;
+import io.openlineage.spark.agent.OpenLineageSparkListener;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * answering 500 once) gets nothing for the clean run and one message, after one retry, for the
  * failed gate; the Prometheus textfile parses with every figure; the report and the index are
  * self-contained pages that headless Chromium renders; ops.pipeline_runs and the status agree.
+ * OpenLineage events go to the same server over the http transport, with an orchestrator's run
+ * given as the parent. The Spark integration's listener is the one the lineage settings name,
+ * added to the test session with those settings (a session's listeners are fixed when it starts;
+ * the CLI tests start theirs with it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +64,9 @@ class RunOutputsTest {
     final List<String> received = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger requests = new AtomicInteger();
     final List<Integer> exits = new ArrayList<>();
+    final List<JsonNode> lineage = Collections.synchronizedList(new ArrayList<>());
+    OpenLineageSparkListener listener;
+    private static final String ORCHESTRATOR_RUN = "0191e4a4-7d1e-7c3a-8b2f-3c1d2e4f5a6b";
 
     @BeforeAll
     void setUp() throws Exception {
@@ -69,6 +79,11 @@ class RunOutputsTest {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        webhook.createContext("/api/v1/lineage", exchange -> {
+            lineage.add(new ObjectMapper().readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(201, -1);
+            exchange.close();
+        });
         webhook.start();
         Path landing = dir.resolve("landing");
         write(landing.resolve("stock/2024-01-01/stock.csv"), "sku,qty,note\nA,5,first\nB,7,\"with, comma\"\nC,9,x\n"
@@ -76,9 +91,10 @@ class RunOutputsTest {
         write(landing.resolve("stock/2024-01-02/stock.csv"), "sku,qty,note\nA,6,again\nE,2,\n");
         Path specFile = TestSpecs.write(dir, "ops", """
                 pipeline: ops
-                storage: {lake_root: %s, landing_root: %s}
-                metrics: {path: %s}
-                alerts: {webhook: "http://127.0.0.1:%d/hook", on: [failure, quality], retry_backoff: 50ms}
+                storage: {lake_root: %1$s, landing_root: %3$s}
+                metrics: {path: %4$s}
+                alerts: {webhook: "http://127.0.0.1:%2$d/hook", on: [failure, quality], retry_backoff: 50ms}
+                lineage: {transport: http, url: "http://127.0.0.1:%2$d", namespace: retail}
                 tables:
                   stock:
                     source: {format: csv, path: stock}
@@ -96,14 +112,32 @@ class RunOutputsTest {
                 quality:
                   silver.stock:
                     - {check: complete, column: note}
-                """.formatted(dir.resolve("lake").toUri(), landing.toUri(), dir.resolve("metrics"),
-                webhook.getAddress().getPort()));
+                """.formatted(dir.resolve("lake").toUri(), webhook.getAddress().getPort(), landing.toUri(),
+                dir.resolve("metrics")));
         Files.writeString(specFile.resolveSibling("stock_total.sql"),
                 "SELECT 'all' AS scope, count(*) AS skus, sum(qty) AS qty FROM silver.stock");
         spec = new PipelineSpecLoader(Map.of(), dir).load(specFile, "local");
-        Pipeline pipeline = new Pipeline(spec, List.copyOf(spec.tables().values()));
-        exits.add(pipeline.run(spark, List.of(LocalDate.parse("2024-01-01")), r -> { }));
-        exits.add(pipeline.run(spark, List.of(LocalDate.parse("2024-01-02")), r -> { }));
+        Map<String, String> parent = Map.of(LineageSettings.PARENT_RUN_ID, ORCHESTRATOR_RUN,
+                LineageSettings.PARENT_JOB_NAME, "daily.ops", LineageSettings.PARENT_JOB_NAMESPACE, "airflow");
+        SparkConf conf = spark.sparkContext().getConf().clone();
+        spec.spark().conf().forEach((k, v) -> {
+            if (k.startsWith("spark.openlineage.")) {
+                conf.set(k, v);
+            }
+        });
+        parent.forEach(conf::set);
+        listener = new OpenLineageSparkListener(conf);
+        spark.sparkContext().addSparkListener(listener);
+        parent.forEach(spark.conf()::set);
+        try {
+            Pipeline pipeline = new Pipeline(spec, List.copyOf(spec.tables().values()));
+            exits.add(pipeline.run(spark, List.of(LocalDate.parse("2024-01-01")), r -> { }));
+            exits.add(pipeline.run(spark, List.of(LocalDate.parse("2024-01-02")), r -> { }));
+        } finally {
+            parent.keySet().forEach(spark.conf()::unset);
+            spark.sparkContext().listenerBus().waitUntilEmpty(60_000);
+            spark.sparkContext().removeSparkListener(listener);
+        }
     }
 
     @AfterAll
@@ -237,5 +271,102 @@ class RunOutputsTest {
         LakeStatus.Line gold = status.lines().get(1);
         assertThat(gold.table()).isEqualTo("gold.stock_total");
         assertThat(gold.rows()).containsEntry("gold", 1L);
+    }
+
+    /** Medallion's own events of one job run on one date. */
+    private List<JsonNode> medallionEvents(String job, String date, String type) {
+        return lineage.stream().filter(e -> e.at("/job/name").asText().equals("ops." + job)
+                && e.at("/run/facets/medallion/run_date").asText().equals(date)
+                && e.path("eventType").asText().equals(type)).toList();
+    }
+
+    /** Names of the datasets the Spark integration reported, in events whose parent is {@code run}. */
+    private Set<String> datasets(JsonNode run, String side) {
+        Set<String> names = new java.util.HashSet<>();
+        for (JsonNode e : lineage) {
+            if (e.at("/run/facets/parent/run/runId").asText().equals(run.at("/run/runId").asText())) {
+                e.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
+            }
+        }
+        return names;
+    }
+
+    /** The datasets a medallion event lists, lake tables as {@code layer/table}. */
+    private static List<String> names(JsonNode event, String side) {
+        List<String> names = new ArrayList<>();
+        event.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
+        return names;
+    }
+
+    @Test
+    @Order(6)
+    void eachJobIsALineageRunWhoseQueriesAreItsChildrenWithTheirDeltaInputsAndOutputs() {
+        List<Row> ledger = spark.read().format("delta").load(dir.resolve("lake/ops/runs").toString()).collectAsList();
+        for (String job : List.of("bronze", "silver", "quality", "gold")) {
+            assertThat(medallionEvents(job, "2024-01-01", "START")).as("START of %s", job).isNotEmpty();
+            for (JsonNode end : medallionEvents(job, "2024-01-01", "COMPLETE")) {
+                JsonNode facet = end.at("/run/facets/medallion");
+                String runId = facet.path("run_id").asText();
+                assertThat(end.at("/run/runId").asText())
+                        .isEqualTo(java.util.UUID.nameUUIDFromBytes(runId.getBytes(StandardCharsets.UTF_8)).toString());
+                assertThat(end.at("/job/namespace").asText()).isEqualTo("retail");
+                assertThat(end.at("/run/facets/parent/run/runId").asText()).isEqualTo(ORCHESTRATOR_RUN);
+                assertThat(end.at("/run/facets/parent/job/name").asText()).isEqualTo("daily.ops");
+                assertThat(facet.path("tables")).isNotEmpty();
+                for (JsonNode t : facet.path("tables")) { // the facet's accounting is the ledger's
+                    Row row = ledger.stream().filter(r -> r.getAs("run_id").equals(runId)
+                            && r.getAs("table_name").equals(t.path("table").asText())).findFirst().orElseThrow();
+                    assertThat(t.path("rows_read").asLong()).as("%s %s", job, t).isEqualTo(row.<Long>getAs("rows_read"));
+                    assertThat(t.path("rows_written").asLong()).isEqualTo(row.<Long>getAs("rows_written"));
+                    assertThat(t.path("rows_quarantined").asLong()).isEqualTo(row.<Long>getAs("rows_quarantined"));
+                }
+            }
+        }
+        JsonNode silver = medallionEvents("silver", "2024-01-01", "COMPLETE").get(0);
+        JsonNode stock = silver.at("/run/facets/medallion/tables/0");
+        assertThat(stock.path("table").asText()).isEqualTo("stock");
+        assertThat(stock.path("rows_read").asLong()).isEqualTo(4);
+        assertThat(stock.path("rows_written").asLong()).isEqualTo(3);
+        assertThat(stock.path("rows_quarantined").asLong()).isEqualTo(1);
+
+        // Each job run names what it reads and writes, as the Spark integration names datasets.
+        JsonNode bronze = medallionEvents("bronze", "2024-01-01", "COMPLETE").get(0);
+        assertThat(names(bronze, "inputs")).containsExactly(dir.resolve("landing/stock").toString());
+        assertThat(names(bronze, "outputs")).containsExactly("bronze/stock");
+        assertThat(bronze.at("/outputs/0/namespace").asText()).isEqualTo("file");
+        assertThat(names(silver, "inputs")).containsExactly("bronze/stock");
+        assertThat(names(silver, "outputs")).containsExactly("silver/stock", "silver/_quarantine_stock");
+        assertThat(names(medallionEvents("quality", "2024-01-01", "COMPLETE").get(0), "inputs"))
+                .containsExactly("silver/stock");
+        JsonNode gold = medallionEvents("gold", "2024-01-01", "COMPLETE").get(0);
+        assertThat(names(gold, "inputs")).containsExactly("silver/stock");
+        assertThat(names(gold, "outputs")).containsExactly("gold/stock_total");
+        // And the Spark integration's events for their queries show the same Delta tables.
+        assertThat(datasets(bronze, "outputs")).contains("bronze/stock");
+        assertThat(datasets(silver, "inputs")).contains("bronze/stock");
+        assertThat(datasets(silver, "outputs")).contains("silver/stock", "silver/_quarantine_stock");
+        assertThat(datasets(gold, "inputs")).contains("silver/stock");
+        assertThat(datasets(gold, "outputs")).contains("gold/stock_total");
+        // The second day's silver is a MERGE into the table, from a cached batch: the Spark
+        // integration names its output only, medallion's run both (dataset level; see the README).
+        JsonNode merge = medallionEvents("silver", "2024-01-02", "COMPLETE").get(0);
+        assertThat(datasets(merge, "outputs")).contains("silver/stock");
+        assertThat(names(merge, "inputs")).containsExactly("bronze/stock");
+        assertThat(names(merge, "outputs")).contains("silver/stock");
+        // The second day's silver gate fails (exit 3): its run ends FAIL.
+        assertThat(medallionEvents("quality", "2024-01-02", "FAIL")).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void theSparkIntegrationsEventsKeepTheOrchestratorsRunAsRootAndNameTheirMedallionRun() {
+        List<JsonNode> children = lineage.stream().filter(e -> e.at("/run/facets/medallion/run_id").isTextual()
+                && !e.at("/job/name").asText().startsWith("ops.")).toList();
+        assertThat(children).as("the Spark integration's events inside job runs").isNotEmpty();
+        for (JsonNode e : children) {
+            assertThat(e.at("/run/facets/parent/job/name").asText()).startsWith("ops.");
+            assertThat(e.at("/run/facets/parent/root/run/runId").asText()).isEqualTo(ORCHESTRATOR_RUN);
+            assertThat(e.at("/job/namespace").asText()).isEqualTo("retail");
+        }
     }
 }
