@@ -72,7 +72,7 @@ public final class JobLineage {
      * {@code <pipeline>.<job>} in the spec's namespace.
      */
     record Running(UUID runId, String medallionRunId, String namespace, String pipeline, String job,
-                          String stage, LocalDate runDate, ObjectNode orchestratorParent) {
+                   String stage, LocalDate runDate, ObjectNode orchestratorParent) {
         String jobName() {
             return pipeline + "." + job;
         }
