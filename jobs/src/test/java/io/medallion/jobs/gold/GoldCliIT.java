@@ -1,5 +1,6 @@
 package io.medallion.jobs.gold;
 
+import static io.medallion.jobs.LineageEvents.names;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -323,13 +324,6 @@ class GoldCliIT {
         assertThat(outputs.get("gold")).contains("gold/pricing_daily", "gold/fact_sales");
         System.out.printf("lineage of one pipeline date: %d events, %d medallion runs; the Spark integration saw "
                 + "silver read %s and write %s%n", events.size(), runs.size(), inputs.get("silver"), outputs.get("silver"));
-    }
-
-    /** The datasets a medallion event lists, lake tables as {@code layer/table}. */
-    private static List<String> names(JsonNode event, String side) {
-        List<String> names = new ArrayList<>();
-        event.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
-        return names;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.medallion.jobs.ops;
 
+import static io.medallion.jobs.LineageEvents.names;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -288,13 +289,6 @@ class RunOutputsTest {
                 e.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
             }
         }
-        return names;
-    }
-
-    /** The datasets a medallion event lists, lake tables as {@code layer/table}. */
-    private static List<String> names(JsonNode event, String side) {
-        List<String> names = new ArrayList<>();
-        event.path(side).forEach(d -> names.add(d.path("name").asText().replaceFirst(".*/lake/", "")));
         return names;
     }
 
