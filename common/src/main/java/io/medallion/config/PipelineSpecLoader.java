@@ -406,9 +406,10 @@ public final class PipelineSpecLoader {
                         "rule '" + rules.get(i).name() + "' is declared twice in this table");
             }
         }
-        double maxRate = SpecKeys.QUARANTINE_SECTION.find(node)
-                .map(q -> SpecKeys.MAX_RATE.read(q.allowOnly(SpecKeys.in(SpecKeys.QUARANTINE))))
-                .orElse(SpecKeys.MAX_RATE.defaultValue());
+        Optional<SpecNode> quarantine = SpecKeys.QUARANTINE_SECTION.find(node)
+                .map(q -> q.allowOnly(SpecKeys.in(SpecKeys.QUARANTINE)));
+        double maxRate = quarantine.map(SpecKeys.MAX_RATE::read).orElse(SpecKeys.MAX_RATE.defaultValue());
+        QuarantineGate onGate = quarantine.map(SpecKeys.ON_GATE::read).orElse(SpecKeys.ON_GATE.defaultValue());
         ReconcileSpec reconcile = ReconcileSpec.DEFAULT;
         Optional<SpecNode> reconcileNode = SpecKeys.RECONCILE_SECTION.find(node);
         if (reconcileNode.isPresent()) {
@@ -424,8 +425,8 @@ public final class PipelineSpecLoader {
         }
         FreshnessSpec freshness = SpecKeys.FRESHNESS_SECTION.find(node).map(f -> bindFreshness(f, byName))
                 .orElse(FreshnessSpec.NONE);
-        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate, reconcile,
-                freshness);
+        return new TableSpec(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxRate, onGate,
+                reconcile, freshness);
     }
 
     private static FreshnessSpec bindFreshness(SpecNode node, Map<String, ColumnSpec> columns) {

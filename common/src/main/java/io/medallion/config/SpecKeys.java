@@ -116,7 +116,7 @@ public final class SpecKeys {
     static final SpecKey<SpecNode> CDC_SECTION = add(section(TABLE, "cdc", false,
             "the source is a change feed: events with an operation, a sequence and before/after images"));
     static final SpecKey<SpecNode> RULES = add(list(TABLE, "rules", false, "row rules silver applies: checks with an action"));
-    static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold"));
+    static final SpecKey<SpecNode> QUARANTINE_SECTION = add(section(TABLE, "quarantine", false, "the table's quarantine threshold and what a failed gate does"));
     static final SpecKey<SpecNode> RECONCILE_SECTION = add(section(TABLE, "reconcile", false,
             "how `reconcile` compares a database source with the lake; the pipeline reconciles after silver when present"));
     static final SpecKey<SpecNode> FRESHNESS_SECTION = add(section(TABLE, "freshness", false,
@@ -222,6 +222,10 @@ public final class SpecKeys {
     // Above 5 % quarantined, something upstream is broken rather than a few bad rows.
     static final SpecKey<Double> MAX_RATE = add(SpecKey.of(QUARANTINE, "max_rate", "fraction", "0.05",
             "the share of a run's rows that may be quarantined before the run fails (exit 3)", Values::fraction));
+    // A failed gate is a stop: merging the batch anyway would carry it into gold the next day.
+    static final SpecKey<QuarantineGate> ON_GATE = add(enumKey(QUARANTINE, "on_gate", QuarantineGate.class, "hold",
+            "when the gate fails (exit 3): hold merges nothing of the batch and leaves it for the rerun after a fix; "
+            + "commit merges its valid rows and marks it applied"));
     // A reconciliation is a proof: by default one missing, extra or different key fails it.
     static final SpecKey<Double> MAX_DISCREPANCY = add(SpecKey.of(RECONCILE, "max_discrepancy", "fraction", "0",
             "the share of keys that may be missing, extra or different before reconcile fails (exit 3)",

@@ -13,13 +13,14 @@ import java.util.Optional;
  * @param cdc present when the source is a change feed
  * @param rules row rules silver applies; required columns are rules too, see {@link ColumnSpec#required()}
  * @param maxQuarantineRate the fraction of a run's rows that may be quarantined before the run fails (exit 3)
+ * @param onGate what silver does with the batch when the table's gate fails
  * @param reconcile how {@code reconcile} judges a database source against the lake
  * @param freshness how old the table's data may be
  */
 public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                         List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
-                        List<RuleSpec> rules, double maxQuarantineRate, ReconcileSpec reconcile,
-                        FreshnessSpec freshness) {
+                        List<RuleSpec> rules, double maxQuarantineRate, QuarantineGate onGate,
+                        ReconcileSpec reconcile, FreshnessSpec freshness) {
     /** A table without rules and with the default quarantine threshold. */
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc) {
@@ -30,8 +31,8 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
     public TableSpec(String name, SourceSpec source, List<ColumnSpec> schema, List<String> key,
                      List<String> latestBy, List<String> partitionBy, Optional<CdcSpec> cdc,
                      List<RuleSpec> rules, double maxQuarantineRate) {
-        this(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxQuarantineRate, ReconcileSpec.DEFAULT,
-                FreshnessSpec.NONE);
+        this(name, source, schema, key, latestBy, partitionBy, cdc, rules, maxQuarantineRate,
+                SpecKeys.ON_GATE.defaultValue(), ReconcileSpec.DEFAULT, FreshnessSpec.NONE);
     }
 
     public TableSpec {
@@ -46,6 +47,7 @@ public record TableSpec(String name, SourceSpec source, List<ColumnSpec> schema,
         if (!(maxQuarantineRate >= 0 && maxQuarantineRate <= 1)) {
             throw new IllegalArgumentException("maxQuarantineRate must be 0..1");
         }
+        Objects.requireNonNull(onGate, "onGate");
         Objects.requireNonNull(reconcile, "reconcile");
         Objects.requireNonNull(freshness, "freshness");
     }

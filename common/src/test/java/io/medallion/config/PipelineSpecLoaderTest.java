@@ -153,7 +153,7 @@ class PipelineSpecLoaderTest {
                   - {name: placed, type: date}
                 key: [id]
                 latest_by: [_batch_date, _source_line]
-                quarantine: {max_rate: 0.01}
+                quarantine: {max_rate: 0.01, on_gate: commit}
                 rules:
                   - {name: amount_range, check: range, column: amount, min: 0, max: 1000.5}
                   - {name: note_domain, check: allowed_values, column: note, values: [a, b], action: warn}
@@ -176,6 +176,7 @@ class PipelineSpecLoaderTest {
     void rulesAndCleaningBind() throws IOException {
         TableSpec orders = load(WITH_RULES, Map.of()).tables().get("orders");
         assertThat(orders.maxQuarantineRate()).isEqualTo(0.01);
+        assertThat(orders.onGate()).isEqualTo(QuarantineGate.COMMIT);
         assertThat(orders.rules()).containsExactly(
                 new RuleSpec.Range("amount_range", RuleAction.QUARANTINE, "amount", "0", "1000.5"),
                 new RuleSpec.Allowed("note_domain", RuleAction.WARN, "note", java.util.List.of("a", "b")),
@@ -214,6 +215,7 @@ class PipelineSpecLoaderTest {
         TableSpec orders = load(VALID, Map.of()).tables().get("orders");
         assertThat(orders.rules()).isEmpty();
         assertThat(orders.maxQuarantineRate()).isEqualTo(0.05).isEqualTo(SpecKeys.MAX_RATE.defaultValue());
+        assertThat(orders.onGate()).isEqualTo(QuarantineGate.HOLD).isEqualTo(SpecKeys.ON_GATE.defaultValue());
         assertThat(SpecKeys.ACTION.defaultValue()).isEqualTo(RuleAction.QUARANTINE);
         assertThat(orders.column("id").orElseThrow().standardize()).isEqualTo(Standardize.NONE);
         assertThat(orders.column("id").orElseThrow().pii()).isEqualTo(Pii.NONE);
@@ -494,6 +496,8 @@ class PipelineSpecLoaderTest {
                         "tables.orders.rules[4].to", "column 'oid' is not in table orders"),
                 Arguments.of("quarantine rate above 1", WITH_RULES.replace("max_rate: 0.01", "max_rate: 5"),
                         "tables.orders.quarantine.max_rate", "expected a fraction from 0 to 1"),
+                Arguments.of("an unknown gate action", WITH_RULES.replace("on_gate: commit", "on_gate: wait"),
+                        "tables.orders.quarantine.on_gate", "hold, commit"),
                 Arguments.of("standardize a number", VALID.replace("type: bigint, required: true}",
                         "type: bigint, required: true, standardize: upper}"),
                         "tables.orders.schema[0].standardize", "only string columns can be standardized"),

@@ -83,6 +83,7 @@ class SpecKeysTest {
         DEFAULTS.put(table + "cdc.before", "before");
         DEFAULTS.put(table + "cdc.after", "after");
         DEFAULTS.put(table + "quarantine.max_rate", "0.05");
+        DEFAULTS.put(table + "quarantine.on_gate", "hold");
         DEFAULTS.put(rule + "action", "quarantine");
         DEFAULTS.put(constraint + "min_fraction", "1");
         DEFAULTS.put(constraint + "severity", "error");

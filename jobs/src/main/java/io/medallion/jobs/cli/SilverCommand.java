@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
             "latest row per key by latest_by; MERGEs into silver/<table> (SCD type 1). Unparseable and rejected",
             "rows go to silver/_quarantine_<table> with every rule they broke. Rows read = inserted + updated +",
             "unchanged + quarantined + dropped + duplicates, or the table fails. Exit 3 when a fail rule is broken",
-            "or the quarantined share exceeds quarantine.max_rate. A change feed (cdc) is applied in sequence",
+            "or the quarantined share exceeds quarantine.max_rate; then, with quarantine.on_gate: hold (the",
+            "default), nothing of the batch is merged, its quarantine is marked held and the batch stays pending,",
+            "so the first run after a fix applies it once. A change feed (cdc) is applied in sequence",
             "order into silver/<table>, with its SCD type 2 history in silver/dim_<table>. Columns declared",
             "pii: hash or mask are protected in silver and quarantine (salt: privacy.pii_salt)."
         })

@@ -17,6 +17,7 @@ import io.medallion.run.TableOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -45,9 +46,9 @@ final class ChangeFeedApplier {
     static final String VALID_TO = "valid_to";
     static final String IS_CURRENT = "is_current";
 
-    /** What applying the feed did for the events of this run. */
+    /** What applying the feed did for the events of this run; {@code held} when the gate held them all. */
     record Result(long read, long quarantined, long dropped, long failing, long superseded, long applied,
-                  long inserted, long updated, long deleted, long versions) {
+                  long inserted, long updated, long deleted, long versions, DispositionCounts held) {
         long unchanged() {
             return applied - inserted - updated - deleted;
         }
@@ -68,9 +69,13 @@ final class ChangeFeedApplier {
         Dataset<Row> bronze = run.spark().read().format("delta").load(run.bronzePath())
                 .where(col(BronzeColumns.INGEST_RUN_ID).isin(recorded.toArray()));
         Result r = applyFeed(run, bronze);
+        double rate = r.read() == 0 ? 0 : (double) r.quarantined() / r.read();
+        Optional<String> gate = run.gateFailure(r.failing(), rate);
+        if (r.held() != null) {
+            return run.held(outcome, r.read(), r.quarantined(), r.held(), rate, gate);
+        }
         new RowAccounting(r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(),
                 r.dropped(), r.superseded()).check(table.name());
-        double rate = r.read() == 0 ? 0 : (double) r.quarantined() / r.read();
         LOG.info("{}: {} events read -> {} inserted, {} updated, {} unchanged, {} deleted, {} quarantined, "
                         + "{} dropped, {} superseded or duplicate; {} history versions, in {} s", table.name(),
                 r.read(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.quarantined(), r.dropped(),
@@ -82,7 +87,7 @@ final class ChangeFeedApplier {
                 .metric("rows_dropped", r.dropped()).metric("history_versions", r.versions())
                 .metric("quarantine_rate", String.format("%.5f", rate))
                 .metric("bronze_runs", String.join(",", new TreeSet<>(run.pending())));
-        run.qualityGate(outcome, r.failing(), rate);
+        run.qualityGate(outcome, gate);
         return outcome.build();
     }
 
@@ -111,9 +116,13 @@ final class ChangeFeedApplier {
                 .otherwise(col(RowRules.DISPOSITION))).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             DispositionCounts d = DispositionCounts.of(judged, isPending, table.key());
-            if (unparsed + d.quarantined() + d.failing() > 0) {
-                QuarantineWriter.write(spark, run.quarantinePath(), QuarantineWriter.unparsed(bronze.where(isPending))
-                        .unionByName(QuarantineWriter.rejected(judged.where(isPending))), run.runId());
+            long quarantined = unparsed + d.quarantined() + d.failing();
+            boolean hold = run.holds(run.gateFailure(d.failing(), read == 0 ? 0 : (double) quarantined / read));
+            QuarantineWriter.write(spark, run.quarantinePath(), quarantined == 0 ? null
+                    : QuarantineWriter.unparsed(bronze.where(isPending))
+                            .unionByName(QuarantineWriter.rejected(judged.where(isPending))), run.runId(), hold, pending);
+            if (hold) {
+                return new Result(read, quarantined, d.dropped(), d.failing(), 0, 0, 0, 0, 0, 0, d);
             }
 
             Dataset<Row> valid = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
@@ -136,8 +145,8 @@ final class ChangeFeedApplier {
             long[] merged = mergeState(spark, run.silverPath(), pii.protect(current, table), table, run.properties());
 
             long versions = writeHistory(spark, run.historyPath(), pii, valid, table, keys);
-            return new Result(read, unparsed + d.quarantined() + d.failing(), d.dropped(), d.failing(),
-                    d.kept() - applied, applied, merged[0], merged[1], merged[2], versions);
+            return new Result(read, quarantined, d.dropped(), d.failing(), d.kept() - applied, applied, merged[0],
+                    merged[1], merged[2], versions, null);
         } finally {
             judged.unpersist();
         }

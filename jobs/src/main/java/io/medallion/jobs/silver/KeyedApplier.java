@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Set;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Column;
@@ -67,12 +68,22 @@ public final class KeyedApplier {
         try {
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
             long quarantined = unparsed + d.quarantined() + d.failing();
+            double rate = read == 0 ? 0 : (double) quarantined / read;
+            Optional<String> gate = run.gateFailure(d.failing(), rate);
+            boolean hold = run.holds(gate);
             // The quarantine is written while silver is MERGEd: tables whose reference rules point
             // here wait for this table, and neither write needs the other.
-            CompletableFuture<Void> quarantining = quarantined == 0 ? CompletableFuture.completedFuture(null)
-                    : PerTable.alongside("quarantine-" + table.name(), () -> QuarantineWriter.write(spark,
-                            run.quarantinePath(), QuarantineWriter.unparsed(bronze)
-                                    .unionByName(QuarantineWriter.rejected(judged)), run.runId()));
+            Dataset<Row> rejected = quarantined == 0 ? null
+                    : QuarantineWriter.unparsed(bronze).unionByName(QuarantineWriter.rejected(judged));
+            CompletableFuture<Void> quarantining = PerTable.alongside("quarantine-" + table.name(),
+                    () -> QuarantineWriter.write(spark, run.quarantinePath(), rejected, run.runId(), hold,
+                            run.pending()));
+            if (hold) {
+                quarantining.join();
+                LOG.warn("{}: {} rows read, {} quarantined, {} dropped; the gate holds the batch's {} valid rows "
+                        + "out of silver", table.name(), read, quarantined, d.dropped(), d.kept());
+                return run.held(outcome, read, quarantined, d, rate, gate);
+            }
             long duplicates = d.kept() - d.keptKeys();
 
             Dataset<Row> latest = latestPerKey(judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP)), table);
@@ -91,7 +102,6 @@ public final class KeyedApplier {
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
                     d.dropped(), duplicates).check(table.name());
 
-            double rate = read == 0 ? 0 : (double) quarantined / read;
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} rows read -> {} inserted, {} updated, {} unchanged, {} quarantined, {} dropped, "
                             + "{} duplicates, in {} s ({} rows/s){}", table.name(), read, merged.inserted(),
@@ -108,7 +118,7 @@ public final class KeyedApplier {
                     .metric("rows_unchanged", merged.unchanged()).metric("rows_dropped", d.dropped())
                     .metric("rows_warned", d.warned()).metric("quarantine_rate", String.format("%.5f", rate))
                     .metric("bronze_runs", String.join(",", new TreeSet<>(run.pending())));
-            run.qualityGate(outcome, d.failing(), rate);
+            run.qualityGate(outcome, gate);
             return outcome.build();
         } finally {
             judged.unpersist();

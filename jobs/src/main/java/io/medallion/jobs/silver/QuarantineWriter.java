@@ -8,6 +8,9 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.DeltaTables;
+import io.delta.tables.DeltaMergeBuilder;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,6 +20,10 @@ import org.apache.spark.sql.SparkSession;
  * {@code silver._quarantine_<table>}: the rows silver kept out, one per bronze line, with the
  * silver run id, the raw row, every rule it broke and the parse error if any. Keyed by the bronze
  * line, so reprocessing a batch after a crash does not quarantine a row twice.
+ *
+ * <p>A record's {@code status} is {@code quarantined}, or {@code held} when the table's gate held
+ * its batch: nothing of that batch reached silver, and the rerun judges its rows again. So a held
+ * record is replaced by the rerun's record of the same line, or removed when the line now passes.
  */
 final class QuarantineWriter {
     static final String RUN_ID = "run_id";
@@ -24,6 +31,9 @@ final class QuarantineWriter {
     static final String REASON = "reason";
     static final String RAW = "raw";
     static final String QUARANTINED_AT = "quarantined_at";
+    static final String STATUS = "status";
+    static final String QUARANTINED = "quarantined";
+    static final String HELD = "held";
     /** The rule name of a bronze line that did not parse. */
     static final String PARSE_ERROR_RULE = "parse_error";
 
@@ -49,23 +59,61 @@ final class QuarantineWriter {
     }
 
     /**
-     * Stores the records; a bronze line already in quarantine (a batch reprocessed after a crash) is
-     * stored once. The caller counts what it quarantined from the rules' decisions, not from here.
+     * Stores the records of one run over the given bronze runs; a bronze line already in quarantine
+     * (a batch reprocessed after a crash) is stored once, and the held records of those bronze runs
+     * give way to this run's judgement. The caller counts what it quarantined from the rules'
+     * decisions, not from here.
      *
-     * @param rows bronze lines with {@code rules} (array of rule names), {@code reason} and {@code raw}
+     * @param rows bronze lines with {@code rules} (array of rule names), {@code reason} and {@code raw};
+     *     null when the run rejected none
+     * @param held whether the table's gate held this batch
      */
-    static void write(SparkSession spark, String path, Dataset<Row> rows, String runId) {
+    static void write(SparkSession spark, String path, Dataset<Row> rows, String runId, boolean held,
+                      Set<String> bronzeRuns) {
+        boolean exists = DeltaTable.isDeltaTable(spark, path);
+        boolean replacesHeld = exists && holdsAny(spark, path, bronzeRuns);
+        if (rows == null) {
+            if (replacesHeld) {
+                DeltaTable.forPath(spark, path).delete(heldOf(bronzeRuns));
+            }
+            return;
+        }
         Column[] columns = {lit(runId).as(RUN_ID), col(BronzeColumns.INGEST_RUN_ID), col(BronzeColumns.SOURCE_FILE),
             col(BronzeColumns.SOURCE_LINE), col(BronzeColumns.BATCH_DATE), col(RULES), col(REASON), col(RAW),
-            current_timestamp().as(QUARANTINED_AT)};
+            current_timestamp().as(QUARANTINED_AT), lit(held ? HELD : QUARANTINED).as(STATUS)};
         Dataset<Row> records = rows.select(columns);
-        if (DeltaTables.createIfMissing(spark, path, records, java.util.List.of())) {
+        if (!exists && DeltaTables.createIfMissing(spark, path, records, List.of())) {
             DeltaTables.appendToNew(spark, path, records);
             return;
         }
-        DeltaTable.forPath(spark, path).as("q")
-                .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line")
-                .whenNotMatched().insertAll()
-                .execute();
+        addStatusColumn(spark, path);
+        DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("q")
+                .merge(records.as("n"), "q._source_file = n._source_file AND q._source_line = n._source_line");
+        if (replacesHeld) {
+            // Only then: without these clauses Delta runs an insert-only MERGE, which rewrites no file.
+            merge = merge.whenMatched("q." + STATUS + " = '" + HELD + "'").updateAll()
+                    .whenNotMatchedBySource("q." + STATUS + " = '" + HELD + "' AND q." + BronzeColumns.INGEST_RUN_ID
+                            + " IN (" + String.join(", ", bronzeRuns.stream().map(r -> "'" + r.replace("'", "''") + "'")
+                            .toList()) + ")").delete();
+        }
+        merge.whenNotMatched().insertAll().execute();
+    }
+
+    /** Whether the table holds records of a held batch of these bronze runs. */
+    private static boolean holdsAny(SparkSession spark, String path, Set<String> bronzeRuns) {
+        Dataset<Row> q = spark.read().format("delta").load(path);
+        return java.util.Arrays.asList(q.columns()).contains(STATUS) && !q.where(heldOf(bronzeRuns)).isEmpty();
+    }
+
+    private static Column heldOf(Set<String> bronzeRuns) {
+        return col(STATUS).equalTo(HELD).and(col(BronzeColumns.INGEST_RUN_ID).isin(bronzeRuns.toArray()));
+    }
+
+    /** Quarantine tables written before records had a status: their records are all {@code quarantined}. */
+    private static void addStatusColumn(SparkSession spark, String path) {
+        if (!java.util.Arrays.asList(spark.read().format("delta").load(path).columns()).contains(STATUS)) {
+            spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (" + STATUS + " STRING)");
+            DeltaTable.forPath(spark, path).update(col(STATUS).isNull(), java.util.Map.of(STATUS, lit(QUARANTINED)));
+        }
     }
 }

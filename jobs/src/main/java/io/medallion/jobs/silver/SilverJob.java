@@ -37,6 +37,8 @@ public final class SilverJob implements Job {
     public static final String LOSE_A_ROW = "silver.lose-a-row";
     /** Where a crash leaves every table merged and none recorded as applied (for recovery tests). */
     public static final String CRASH_BEFORE_PROGRESS = "silver.before-progress";
+    /** The metric of a table whose batch the quality gate held: its valid rows, none merged. */
+    public static final String ROWS_HELD = "rows_held";
     /** Tables applied side by side: small tables cost mostly driver time (Delta log reads, commits), which overlaps well. */
     private static final int TABLE_PARALLELISM = 8;
 
@@ -86,7 +88,8 @@ public final class SilverJob implements Job {
             SilverTableRun run = SilverTableRun.of(context, table, pending);
             TableOutcome outcome = table.cdc().isPresent() ? ChangeFeedApplier.apply(run, recorded)
                     : KeyedApplier.apply(run);
-            if (outcome.status() != TableStatus.FAILED) {
+            // A held batch stays pending: the run after a fix judges it again and applies it once.
+            if (outcome.status() != TableStatus.FAILED && !outcome.metrics().containsKey(ROWS_HELD)) {
                 appliedNow.put(table.name(), pending);
             }
             return outcome;

@@ -1,11 +1,13 @@
 package io.medallion.jobs.silver;
 
+import io.medallion.config.QuarantineGate;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.TableRef;
 import io.medallion.run.JobContext;
 import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,15 +42,44 @@ record SilverTableRun(JobContext context, TableSpec table, Set<String> pending, 
         return context.runId();
     }
 
-    /** Exit 3 when a fail rule was broken or too large a share of the rows was quarantined. */
-    void qualityGate(TableOutcome.Builder outcome, long failing, double rate) {
+    /**
+     * Why the table's quality gate fails, if it does: a fail rule was broken, or too large a share
+     * of the rows was quarantined. Either way the table exits 3.
+     */
+    Optional<String> gateFailure(long failing, double rate) {
         if (failing > 0) {
-            outcome.status(TableStatus.QUALITY_FAILED)
-                    .message(failing + " row(s) broke a rule whose action is fail; they are in quarantine");
-        } else if (rate > table.maxQuarantineRate()) {
-            outcome.status(TableStatus.QUALITY_FAILED).message(String.format(
+            return Optional.of(failing + " row(s) broke a rule whose action is fail; they are in quarantine");
+        }
+        if (rate > table.maxQuarantineRate()) {
+            return Optional.of(String.format(
                     "quarantined %.2f %% of the rows read, above the table's quarantine.max_rate of %.2f %%",
                     rate * 100, table.maxQuarantineRate() * 100));
         }
+        return Optional.empty();
+    }
+
+    /** Whether the gate holds this batch out of silver: it fails and the table's {@code on_gate} is {@code hold}. */
+    boolean holds(Optional<String> gateFailure) {
+        return gateFailure.isPresent() && table.onGate() == QuarantineGate.HOLD;
+    }
+
+    /** Exit 3 when the gate fails; a held batch's message says what was held and how it is applied. */
+    void qualityGate(TableOutcome.Builder outcome, Optional<String> gateFailure) {
+        gateFailure.ifPresent(why -> outcome.status(TableStatus.QUALITY_FAILED).message(holds(gateFailure)
+                ? why + "; the batch is held: nothing of it was merged into silver, and the first run after the "
+                        + "data or the spec is fixed applies it (quarantine.on_gate: hold)"
+                : why));
+    }
+
+    /** The outcome of a batch the gate held: its rows are counted, nothing is written to silver. */
+    TableOutcome held(TableOutcome.Builder outcome, long read, long quarantined, DispositionCounts d, double rate,
+                      Optional<String> gateFailure) {
+        RowAccounting.heldBatch(read, quarantined, d.dropped(), d.kept()).check(table.name());
+        outcome.rowsRead(read).rowsWritten(0).rowsQuarantined(quarantined)
+                .metric(SilverJob.ROWS_HELD, d.kept()).metric("rows_dropped", d.dropped())
+                .metric("rows_warned", d.warned()).metric("quarantine_rate", String.format("%.5f", rate))
+                .metric("bronze_runs", String.join(",", new java.util.TreeSet<>(pending)));
+        qualityGate(outcome, gateFailure);
+        return outcome.build();
     }
 }

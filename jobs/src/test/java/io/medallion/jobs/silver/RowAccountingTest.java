@@ -31,4 +31,11 @@ class RowAccountingTest {
         assertThatThrownBy(() -> new RowAccounting(100, 61, 10, 5, 0, 20, 3, 2).check("t"))
                 .hasMessageContaining("= 101");
     }
+
+    @Test
+    void aHeldBatchBalancesOnlyWhenEveryValidRowIsHeld() {
+        assertThatCode(() -> RowAccounting.heldBatch(10, 3, 1, 6).check("t")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> RowAccounting.heldBatch(10, 3, 1, 5).check("t"))
+                .hasMessageContaining("dropped 1 + duplicates 0 + held 5 = 9");
+    }
 }
