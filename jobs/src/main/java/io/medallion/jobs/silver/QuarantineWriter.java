@@ -74,7 +74,7 @@ final class QuarantineWriter {
         boolean replacesHeld = exists && holdsAny(spark, path, bronzeRuns);
         if (rows == null) {
             if (replacesHeld) {
-                DeltaTable.forPath(spark, path).delete(heldOf(bronzeRuns));
+                DeltaTable.forPath(spark, path).delete(heldOf(bronzeRuns, ""));
             }
             return;
         }
@@ -92,9 +92,7 @@ final class QuarantineWriter {
         if (replacesHeld) {
             // Only then: without these clauses Delta runs an insert-only MERGE, which rewrites no file.
             merge = merge.whenMatched("q." + STATUS + " = '" + HELD + "'").updateAll()
-                    .whenNotMatchedBySource("q." + STATUS + " = '" + HELD + "' AND q." + BronzeColumns.INGEST_RUN_ID
-                            + " IN (" + String.join(", ", bronzeRuns.stream().map(r -> "'" + r.replace("'", "''") + "'")
-                            .toList()) + ")").delete();
+                    .whenNotMatchedBySource(heldOf(bronzeRuns, "q.")).delete();
         }
         merge.whenNotMatched().insertAll().execute();
     }
@@ -102,11 +100,13 @@ final class QuarantineWriter {
     /** Whether the table holds records of a held batch of these bronze runs. */
     private static boolean holdsAny(SparkSession spark, String path, Set<String> bronzeRuns) {
         Dataset<Row> q = spark.read().format("delta").load(path);
-        return java.util.Arrays.asList(q.columns()).contains(STATUS) && !q.where(heldOf(bronzeRuns)).isEmpty();
+        return java.util.Arrays.asList(q.columns()).contains(STATUS) && !q.where(heldOf(bronzeRuns, "")).isEmpty();
     }
 
-    private static Column heldOf(Set<String> bronzeRuns) {
-        return col(STATUS).equalTo(HELD).and(col(BronzeColumns.INGEST_RUN_ID).isin(bronzeRuns.toArray()));
+    /** @param alias the quarantine table's alias and a dot, or empty */
+    private static Column heldOf(Set<String> bronzeRuns, String alias) {
+        return col(alias + STATUS).equalTo(HELD)
+                .and(col(alias + BronzeColumns.INGEST_RUN_ID).isin(bronzeRuns.toArray()));
     }
 
     /** Quarantine tables written before records had a status: their records are all {@code quarantined}. */

@@ -52,6 +52,12 @@ class SilverGateTest {
                 key: [id]
                 quarantine: {max_rate: 0.25, on_gate: commit}
                 rules: [{name: v_range, check: range, column: v, min: 0, max: %3$d}]
+              older:
+                source: {format: csv, path: older}
+                schema: [{name: id, type: int, required: true}, {name: v, type: int}]
+                key: [id]
+                quarantine: {max_rate: 0.25}
+                rules: [{name: v_range, check: range, column: v, min: 0, max: %3$d}]
               feed:
                 source: {format: jsonl, path: feed}
                 cdc: {op: op, sequence: seq, before: before, after: after}
@@ -168,6 +174,20 @@ class SilverGateTest {
         assertThat(spark.read().format("delta").load(lake + "/silver/dim_feed").count()).isEqualTo(3);
         assertThat(quarantine("feed")).isEmpty();
         assertThat(applied("feed")).isEqualTo(1);
+    }
+
+    @Test
+    void aQuarantineWrittenBeforeRecordsHadAStatusGetsOneAndKeepsItsRecords() throws IOException {
+        spark.sql("SELECT 'an-earlier-run' AS run_id, 'an-earlier-ingest' AS _ingest_run_id, 'old.csv' AS _source_file, "
+                + "2L AS _source_line, DATE'2023-12-31' AS _batch_date, array('v_range') AS rules, "
+                + "CAST(NULL AS STRING) AS reason, '{\"id\":99}' AS raw, current_timestamp() AS quarantined_at")
+                .write().format("delta").save(lake + "/silver/_quarantine_older");
+        write("older/2024-01-01/a.csv", "id,v\n1,1\n2,2\n3,3\n4,4\n5,50\n");
+        PipelineSpec strict = spec(10);
+        assertThat(run(strict, new BronzeIngestJob(), DAY1, "older")).isEqualTo(ExitCode.OK);
+        assertThat(run(strict, new SilverJob(), DAY1, "older")).isEqualTo(ExitCode.OK);
+        assertThat(quarantine("older")).containsExactlyInAnyOrder("99 quarantined", "5 quarantined");
+        assertThat(silver("older")).hasSize(4);
     }
 
     /** The spec with the rules' upper bound for {@code v}. */
