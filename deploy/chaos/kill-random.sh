@@ -79,7 +79,7 @@ compare() { # compare LAKE LOG: LakeComparison of LAKE (first) with the clean la
   java -Xmx2g "${OPENS[@]}" -cp "$JAR:$(cat "$MEDALLION_HOME/jobs/target/launcher.classpath"):$MEDALLION_HOME/jobs/target/test-classes:$MEDALLION_HOME/common/target/test-classes" \
     io.medallion.jobs.LakeComparison "$1" "$WORK/clean/lake" >"$2" 2>"$2.err"
 }
-TABLES='lineitem|orders|customer|partsupp|part|supplier|nation|region|pricing_daily|fact_sales|revenue_by_nation_month|customer_lifetime_value'
+TABLES='lineitem|orders|customer|partsupp|part|supplier|nation|region|pricing_daily|fact_sales|revenue_by_nation_month|nation_revenue_rank|customer_lifetime_value'
 
 equal=0 lost=0 duplicated=0
 for trial in $(seq "$TRIALS"); do

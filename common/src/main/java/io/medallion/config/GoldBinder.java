@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Binds the spec's {@code gold} models: reads each model's SQL file, parses it, and checks that
- * every table it reads is a silver table of this pipeline, so a typo fails at load with the
- * file's name instead of deep inside a Spark job.
+ * every table it reads is a silver table or another gold model of this pipeline, and that models
+ * reading models form no cycle, so a typo fails at load with the file's name instead of deep inside
+ * a Spark job.
  */
 final class GoldBinder {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -26,18 +27,30 @@ final class GoldBinder {
 
     static Map<String, GoldModelSpec> bind(SpecNode gold, Path specDirectory, Collection<TableSpec> tables) {
         Map<String, GoldModelSpec> models = new LinkedHashMap<>();
-        gold.map(m -> m).forEach((name, node) -> {
+        Map<String, SpecNode> nodes = gold.map(m -> m);
+        List<TableRef> valid = new ArrayList<>(PipelineTables.in(Layer.SILVER, PipelineTables.of(tables, List.of(), true)));
+        nodes.keySet().forEach(name -> valid.add(TableRef.gold(name)));
+        nodes.forEach((name, node) -> {
             if (!NAME.matcher(name).matches()) {
                 throw node.error("model name '" + name + "' must be lower case letters, digits and _ and start "
                         + "with a letter");
             }
-            models.put(name, bindModel(name, node, specDirectory, tables));
+            models.put(name, bindModel(name, node, specDirectory, valid));
         });
+        Map<String, List<String>> reads = new LinkedHashMap<>();
+        models.values().forEach(m -> reads.put(m.name(), m.goldInputs()));
+        List<String> cycle = Dependencies.cycle(reads);
+        if (!cycle.isEmpty()) {
+            GoldModelSpec first = models.get(cycle.get(0));
+            throw new SpecException(first.sqlFile(), "gold." + first.name() + ".sql", "gold models read each other "
+                    + "in a cycle: " + String.join(" -> ", cycle) + "; a model is built after the models it reads, "
+                    + "so one of these reads must go");
+        }
         return models;
     }
 
-    private static GoldModelSpec bindModel(String name, SpecNode node, Path specDirectory,
-                                           Collection<TableSpec> tables) {
+    /** @param valid the tables a model may read: the pipeline's silver tables and gold models */
+    private static GoldModelSpec bindModel(String name, SpecNode node, Path specDirectory, List<TableRef> valid) {
         node.allowOnly(SpecKeys.in(SpecKeys.MODEL));
         String sqlSetting = SpecKeys.SQL.read(node);
         Path file = specDirectory.resolve(sqlSetting).normalize();
@@ -54,7 +67,6 @@ final class GoldBinder {
         } catch (IllegalArgumentException e) {
             throw new SpecException(file.toString(), "gold." + name + ".sql", e.getMessage(), e);
         }
-        List<TableRef> valid = PipelineTables.in(Layer.SILVER, PipelineTables.of(tables, List.of(), true));
         List<TableRef> refs = new ArrayList<>();
         for (String input : inputs) {
             TableRef ref = TableRef.isQualified(input) ? TableRef.parse(input) : null;
@@ -64,8 +76,8 @@ final class GoldBinder {
             }
             if (ref == null || !valid.contains(ref)) {
                 throw new SpecException(file.toString(), "gold." + name + ".sql", "reads '" + input
-                        + "', which is not a table of this pipeline; a model reads silver tables by layer and "
-                        + "name (valid: " + PipelineTables.names(valid) + ")");
+                        + "', which is not a table of this pipeline; a model reads silver tables and other gold "
+                        + "models by layer and name (valid: " + PipelineTables.names(valid) + ")");
             }
             refs.add(ref);
         }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A gold model: a Spark SQL query over silver tables, materialized as {@code gold.<name>}.
+ * A gold model: a Spark SQL query over silver tables and other gold models, materialized as
+ * {@code gold.<name>}.
  *
  * @param sqlFile where the SQL came from, for messages
  * @param sql the query, read and parsed when the spec loads
@@ -23,6 +24,11 @@ public record GoldModelSpec(String name, String description, String sqlFile, Str
         grain = List.copyOf(grain);
         partitionBy = List.copyOf(partitionBy);
         Objects.requireNonNull(refresh, "refresh");
+    }
+
+    /** The other gold models the query reads: they are refreshed before this one. */
+    public List<String> goldInputs() {
+        return inputs.stream().filter(t -> t.layer() == io.medallion.lake.Layer.GOLD).map(TableRef::name).toList();
     }
 
     /** Whether a run may rewrite only the partitions its changed inputs touch. */

@@ -228,39 +228,18 @@ final class RuleBinder {
                 }
             }
         }
-        for (TableSpec t : tables.values()) {
-            List<String> cycle = cycleFrom(t.name(), tables, new java.util.ArrayList<>());
-            if (!cycle.isEmpty()) {
-                int rule = ruleTo(t, cycle.get(1));
-                throw new SpecException(tablesNode.file(), tablesNode.path() + "." + t.name() + ".rules[" + rule
-                        + "].table", "reference rules form a cycle: " + String.join(" -> ", cycle) + "; silver "
-                        + "applies a parent before its children, so one of these references must go (a table may "
-                        + "reference itself)");
-            }
+        Map<String, List<String>> parents = new java.util.LinkedHashMap<>();
+        tables.values().forEach(t -> parents.put(t.name(), t.rules().stream()
+                .filter(r -> r instanceof RuleSpec.References).map(r -> ((RuleSpec.References) r).table()).toList()));
+        List<String> cycle = Dependencies.cycle(parents);
+        if (!cycle.isEmpty()) {
+            TableSpec t = tables.get(cycle.get(0));
+            int rule = ruleTo(t, cycle.get(1));
+            throw new SpecException(tablesNode.file(), tablesNode.path() + "." + t.name() + ".rules[" + rule
+                    + "].table", "reference rules form a cycle: " + String.join(" -> ", cycle) + "; silver "
+                    + "applies a parent before its children, so one of these references must go (a table may "
+                    + "reference itself)");
         }
-    }
-
-    /** The path back to {@code path}'s first table through references, or empty; self-references are fine. */
-    private static List<String> cycleFrom(String table, Map<String, TableSpec> tables, List<String> path) {
-        if (path.contains(table)) {
-            return path.get(0).equals(table) ? append(path, table) : List.of();
-        }
-        List<String> next = append(path, table);
-        for (RuleSpec rule : tables.get(table).rules()) {
-            if (rule instanceof RuleSpec.References r && !r.table().equals(table)) {
-                List<String> cycle = cycleFrom(r.table(), tables, next);
-                if (!cycle.isEmpty()) {
-                    return cycle;
-                }
-            }
-        }
-        return List.of();
-    }
-
-    private static List<String> append(List<String> path, String table) {
-        List<String> longer = new java.util.ArrayList<>(path);
-        longer.add(table);
-        return longer;
     }
 
     private static int ruleTo(TableSpec table, String parent) {

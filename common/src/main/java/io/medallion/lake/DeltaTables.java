@@ -102,6 +102,19 @@ public final class DeltaTables {
     }
 
     /**
+     * Turns on the table's change feed if it is off (a table created before something reads its
+     * changes). Its changes are readable from the next commit on.
+     */
+    public static void enableChangeFeed(SparkSession spark, String path) {
+        String key = CHANGE_FEED.keySet().iterator().next();
+        Map<String, String> properties = DeltaTable.forPath(spark, path).detail().select("properties").first()
+                .getJavaMap(0);
+        if (!"true".equals(properties.get(key))) {
+            spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES ('" + key + "' = 'true')");
+        }
+    }
+
+    /**
      * Appends the rows to a table that {@link #createIfMissing} has just created, in place of a
      * MERGE: into an empty table every source row is an insert, and the MERGE would spend a join
      * and several Spark jobs to find that out.

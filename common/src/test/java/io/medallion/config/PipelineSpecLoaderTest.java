@@ -296,6 +296,31 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void goldModelsMayReadGoldModelsButNotInACycle() throws IOException {
+        write("conf/gold/daily.sql", "SELECT placed AS day, sum(amount) AS total FROM silver.orders GROUP BY placed");
+        write("conf/gold/best.sql", "SELECT max(total) AS total FROM gold.daily");
+        PipelineSpec spec = load(VALID + "gold: {best: {sql: ../gold/best.sql, grain: [total]}, "
+                + "daily: {sql: ../gold/daily.sql, grain: [day]}}\n", Map.of());
+        assertThat(spec.gold().get("best").inputs()).extracting(TableRef::toString).containsExactly("gold.daily");
+        assertThat(spec.gold().get("daily").goldInputs()).isEmpty();
+
+        write("conf/gold/a.sql", "SELECT * FROM gold.b");
+        write("conf/gold/b.sql", "SELECT * FROM gold.c JOIN silver.orders");
+        write("conf/gold/c.sql", "SELECT * FROM gold.a");
+        assertThatThrownBy(() -> load(VALID + "gold: {a: {sql: ../gold/a.sql, grain: [x]}, b: {sql: ../gold/b.sql, "
+                + "grain: [x]}, c: {sql: ../gold/c.sql, grain: [x]}}\n", Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> {
+                    assertThat(e.keyPath()).isEqualTo("gold.a.sql");
+                    assertThat(e.problem()).contains("gold models read each other in a cycle: a -> b -> c -> a");
+                });
+        write("conf/gold/typo.sql", "SELECT * FROM gold.dayly");
+        assertThatThrownBy(() -> load(VALID + "gold: {t: {sql: ../gold/typo.sql, grain: [x]}, "
+                + "daily: {sql: ../gold/daily.sql, grain: [day]}}\n", Map.of()))
+                .hasMessageContaining("reads 'gold.dayly', which is not a table of this pipeline")
+                .hasMessageContaining("gold.daily");
+    }
+
+    @Test
     void aGoldModelThatReadsItselfOrNamesColumnsItDoesNotSelectFailsAtLoad() throws IOException {
         write("conf/gold/daily.sql", "SELECT placed AS day, sum(amount) AS total FROM silver.orders GROUP BY placed");
         write("conf/gold/loop.sql", "SELECT * FROM gold.loop");
@@ -349,8 +374,9 @@ class PipelineSpecLoaderTest {
         assertThat(spec.tables().get("customer").column("c_phone").orElseThrow().pii()).isEqualTo(Pii.MASK);
         assertThat(spec.tables().get("customer").column("c_address").orElseThrow().pii()).isEqualTo(Pii.HASH);
         assertThat(spec.piiSalt()).isNotBlank();
-        assertThat(spec.gold().keySet())
-                .containsExactly("pricing_daily", "fact_sales", "revenue_by_nation_month", "customer_lifetime_value");
+        assertThat(spec.gold().keySet()).containsExactly("pricing_daily", "fact_sales", "revenue_by_nation_month",
+                "nation_revenue_rank", "customer_lifetime_value");
+        assertThat(spec.gold().get("nation_revenue_rank").goldInputs()).containsExactly("revenue_by_nation_month");
         assertThat(spec.gold().get("fact_sales").inputs())
                 .extracting(TableRef::toString)
                 .containsExactly("silver.lineitem", "silver.orders", "silver.customer", "silver.nation", "silver.region");

@@ -3,6 +3,7 @@ package io.medallion.jobs.gold;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import io.medallion.config.Dependencies;
 import io.medallion.config.GoldModelSpec;
 import io.medallion.lake.DeltaLogFiles;
 import io.medallion.lake.DeltaTables;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * per changed input with that input replaced by its changed rows (before and after images,
  * from the Delta change feed), and the partition values that come out are the ones rewritten
  * with {@code replaceWhere}. Inputs are read at pinned versions, which are recorded, so reruns
- * and backfills are idempotent. Models refresh side by side; the catalog views they read through
+ * and backfills are idempotent. A model that reads other models refreshes after them, through
+ * their change feeds like any input; a model whose grain does not hold after its refresh exits 3,
+ * and the models that read it are not refreshed. Models refresh side by side; the catalog views they read through
  * are shared, so defining them and analyzing a query against them happens under one lock (an
  * analyzed query keeps the views as they were, so it can run after the lock is released).
  */
@@ -89,8 +92,22 @@ public final class GoldJob implements Job {
         GoldProgress progress = new GoldProgress(context.spark(), context.lake());
         Map<String, GoldProgress.Snapshot> last = progress.lastByModel();
         Map<String, GoldProgress.Snapshot> refreshed = new java.util.concurrent.ConcurrentHashMap<>();
-        List<TableOutcome> outcomes = PerTable.each(models, GoldModelSpec::name, MODEL_PARALLELISM,
-                model -> refresh(context, catalog, Optional.ofNullable(last.get(model.name())), model, refreshed));
+        // A model waits for the models it reads; those not in this run are read as they are.
+        List<GoldModelSpec> ordered = Dependencies.parentsFirst(models, GoldModelSpec::name, GoldModelSpec::goldInputs);
+        Map<String, TableStatus> unrefreshed = new java.util.concurrent.ConcurrentHashMap<>();
+        List<TableOutcome> outcomes = PerTable.each(ordered, GoldModelSpec::name, GoldModelSpec::goldInputs,
+                MODEL_PARALLELISM, model -> {
+                    Optional<String> parent = model.goldInputs().stream().filter(unrefreshed::containsKey).findFirst();
+                    TableOutcome outcome = parent.isPresent()
+                            ? TableOutcome.builder(model.name()).status(unrefreshed.get(parent.get()))
+                                    .message("not refreshed: it reads gold." + parent.get() + ", whose refresh did "
+                                            + "not succeed in this run").build()
+                            : refresh(context, catalog, Optional.ofNullable(last.get(model.name())), model, refreshed);
+                    if (outcome.status() != TableStatus.SUCCEEDED) {
+                        unrefreshed.put(model.name(), outcome.status());
+                    }
+                    return outcome;
+                });
         // What every model read, in one commit rather than one per model. Until it lands, the next
         // run refreshes the same partitions again from the same inputs, which changes no row.
         progress.record(refreshed, context.runId());
@@ -158,9 +175,13 @@ public final class GoldJob implements Job {
         }
         if (exists) {
             DeltaTables.requirePartitioning(spark, target, model.partitionBy());
+            if (readByAnotherModel(context, model)) {
+                DeltaTables.enableChangeFeed(spark, target);
+            }
         } else {
+            // With its change feed, so that models reading this one refresh incrementally too.
             DeltaTables.createIfMissing(spark, target, analyzed, model.partitionBy(),
-                    context.spec().maintenance(gold).tableProperties());
+                    DeltaTables.withChangeFeed(context.spec().maintenance(gold).tableProperties()));
         }
         DataFrameWriter<Row> writer;
         if (reason != null) {
@@ -180,7 +201,14 @@ public final class GoldJob implements Job {
             writer = writer.partitionBy(model.partitionBy().toArray(new String[0]));
         }
         writer.save(target);
-        refreshed.put(model.name(), now);
+        Optional<String> grain = GrainCheck.violation(spark, target, model.grain());
+        if (grain.isPresent()) {
+            // Not recorded as refreshed: the next run refreshes and checks it again rather than skip it.
+            LOG.error("{}: {}", model.name(), grain.get());
+            outcome.status(TableStatus.QUALITY_FAILED).message("gold." + model.name() + ": " + grain.get());
+        } else {
+            refreshed.put(model.name(), now);
+        }
 
         // Files removed are counted from the commit's remove actions: an overwrite's metrics have no
         // numRemovedFiles, so a full rebuild would otherwise report none.
@@ -197,6 +225,10 @@ public final class GoldJob implements Job {
                 .metric("partitions", reason == null ? String.join(" OR ", affected) : "")
                 .metric("input_versions", versions.toString())
                 .build();
+    }
+
+    private static boolean readByAnotherModel(JobContext context, GoldModelSpec model) {
+        return context.spec().gold().values().stream().anyMatch(m -> m.goldInputs().contains(model.name()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.medallion.jobs.silver;
 
 
+import io.medallion.config.Dependencies;
 import io.medallion.config.RuleSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.jobs.bronze.DatabaseExtracts;
@@ -15,7 +16,6 @@ import io.medallion.run.TableOutcome;
 import io.medallion.run.TableStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +50,7 @@ public final class SilverJob implements Job {
     /** Bronze into silver, its quarantine and, for a change feed, its history. */
     @Override
     public JobDatasets datasets(JobContext context) {
-        List<TableRef> writes = new java.util.ArrayList<>();
+        List<TableRef> writes = new ArrayList<>();
         for (var t : context.tables()) {
             TableRef silver = TableRef.silver(t.name());
             writes.add(silver);
@@ -107,20 +107,7 @@ public final class SilverJob implements Job {
      * this run's parents; a table starts as soon as its own parents are done.
      */
     static List<TableSpec> parentsFirst(List<TableSpec> tables) {
-        Map<String, TableSpec> remaining = new LinkedHashMap<>();
-        tables.forEach(t -> remaining.put(t.name(), t));
-        List<TableSpec> ordered = new ArrayList<>();
-        while (!remaining.isEmpty()) {
-            List<TableSpec> ready = remaining.values().stream()
-                    .filter(t -> parents(t).stream().noneMatch(remaining::containsKey))
-                    .toList();
-            if (ready.isEmpty()) {
-                throw new IllegalArgumentException("reference rules form a cycle among " + remaining.keySet());
-            }
-            ordered.addAll(ready);
-            ready.forEach(t -> remaining.remove(t.name()));
-        }
-        return ordered;
+        return Dependencies.parentsFirst(tables, TableSpec::name, SilverJob::parents);
     }
 
     /** The other tables the table's reference rules point to. */

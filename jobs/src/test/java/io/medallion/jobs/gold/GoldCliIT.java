@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GoldCliIT {
     private static final List<String> MODELS =
-            List.of("pricing_daily", "fact_sales", "revenue_by_nation_month", "customer_lifetime_value");
+            List.of("pricing_daily", "fact_sales", "revenue_by_nation_month", "nation_revenue_rank",
+                    "customer_lifetime_value");
 
     @TempDir
     static Path dir;
