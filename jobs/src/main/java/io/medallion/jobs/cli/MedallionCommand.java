@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {DemoCommand.class, GenerateCommand.class, BronzeCommand.class, SilverCommand.class,
             GoldCommand.class, QualityCommand.class, MaintainCommand.class, RestoreCommand.class, ArchiveCommand.class,
             PipelineCommand.class,
-            ReconcileCommand.class, StatusCommand.class, FreshnessCommand.class, SqlCommand.class, ConfigCommand.class, InferCommand.class, BareSparkCommand.class},
+            ReconcileCommand.class, QuarantineCommand.class, StatusCommand.class, FreshnessCommand.class, SqlCommand.class, ConfigCommand.class, InferCommand.class, BareSparkCommand.class},
         footer = {"", "Run 'medallion <command> --help' for a command's options."})
 public final class MedallionCommand implements Runnable {
     @Spec

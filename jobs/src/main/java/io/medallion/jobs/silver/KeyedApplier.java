@@ -156,7 +156,7 @@ public final class KeyedApplier {
     }
 
     /** The silver columns: the declared ones (protected where PII), and where each row came from. */
-    private static Dataset<Row> silverRows(Dataset<Row> latest, TableSpec table, String runId) {
+    static Dataset<Row> silverRows(Dataset<Row> latest, TableSpec table, String runId) {
         List<Column> columns = new ArrayList<>();
         for (ColumnSpec c : table.schema()) {
             columns.add(col(c.name()));

@@ -110,7 +110,7 @@ final class QuarantineWriter {
     }
 
     /** Quarantine tables written before records had a status: their records are all {@code quarantined}. */
-    private static void addStatusColumn(SparkSession spark, String path) {
+    static void addStatusColumn(SparkSession spark, String path) {
         if (!java.util.Arrays.asList(spark.read().format("delta").load(path).columns()).contains(STATUS)) {
             spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (" + STATUS + " STRING)");
             DeltaTable.forPath(spark, path).update(col(STATUS).isNull(), java.util.Map.of(STATUS, lit(QUARANTINED)));

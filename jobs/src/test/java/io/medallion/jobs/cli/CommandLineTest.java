@@ -214,6 +214,19 @@ class CommandLineTest {
     }
 
     @Test
+    void quarantineReplayNeedsATableAndARuleOfIt() {
+        assertThat(run("quarantine", "replay", "--pipeline", spec())).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--table=TABLE'");
+        assertThat(run("quarantine", "replay", "--pipeline", spec(), "--table", "lineitem", "--rule", "quantity_rang"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--rule quantity_rang is not a rule of lineitem");
+        assertThat(run("quarantine", "list", "--pipeline", spec(), "--table", "lineitm")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown table 'lineitm'");
+        assertThat(run("quarantine", "--pipeline", spec())).isEqualTo(2);
+        assertThat(SparkSession.getDefaultSession().isEmpty()).as("Spark was never started").isTrue();
+    }
+
+    @Test
     void aCommandThatCannotUseAnOptionDoesNotOfferIt() {
         assertThat(run("demo", "--run-date", "2024-01-01")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown options: '--run-date'");
