@@ -73,7 +73,7 @@ final class RuleBinder {
             case "allowed_values" -> List.of("column", "values");
             case "pattern" -> List.of("column", "regex");
             case "predicate" -> List.of("predicate");
-            default -> List.of("column", "table", "to");
+            default -> List.of("column", "table", "to", "retry");
         };
     }
 
@@ -197,7 +197,13 @@ final class RuleBinder {
             throw tableNode.error("a row rule references a silver table (silver." + table.name() + "), not " + table);
         }
         String to = legacy ? node.string("column") : single(node, SpecKeys.RULE_KEYS.to());
-        return new RuleSpec.References(name, action, column.name(), table.name(), to);
+        java.util.Optional<java.time.Duration> retry = legacy ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(SpecKeys.RETRY.read(node));
+        if (retry.isPresent() && action != RuleAction.QUARANTINE) {
+            throw node.error(SpecKeys.RETRY.name(), "only a quarantined row can be retried; this rule's action is "
+                    + action.specName());
+        }
+        return new RuleSpec.References(name, action, column.name(), table.name(), to, retry);
     }
 
     private static String single(SpecNode node, SpecKey<List<String>> key) {

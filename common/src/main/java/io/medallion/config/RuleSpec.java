@@ -50,15 +50,26 @@ public sealed interface RuleSpec {
         }
     }
 
-    /** The column's value exists as {@code refColumn} of silver table {@code table} (e.g. lineitem -> orders). */
-    record References(String name, RuleAction action, String column, String table, String refColumn)
-            implements RuleSpec {
+    /**
+     * The column's value exists as {@code refColumn} of silver table {@code table} (e.g. lineitem -> orders).
+     *
+     * @param retry how long after its batch date a row quarantined only for a missing parent is judged
+     *     again in each silver run, in case the parent arrives late; empty when it is not retried
+     */
+    record References(String name, RuleAction action, String column, String table, String refColumn,
+                      java.util.Optional<java.time.Duration> retry) implements RuleSpec {
         public References {
             Objects.requireNonNull(name);
             Objects.requireNonNull(action);
             Objects.requireNonNull(column);
             Objects.requireNonNull(table);
             Objects.requireNonNull(refColumn);
+            Objects.requireNonNull(retry);
+        }
+
+        /** A reference that is not retried. */
+        public References(String name, RuleAction action, String column, String table, String refColumn) {
+            this(name, action, column, table, refColumn, java.util.Optional.empty());
         }
     }
 }

@@ -253,6 +253,10 @@ public final class SpecKeys {
             "what quarantine and the ledger call the rule: lower case letters, digits and _", SpecNode::asText));
     static final SpecKey<RuleAction> ACTION = add(enumKey(RULE, "action", RuleAction.class, "quarantine",
             "what a row that breaks the rule does: quarantine, drop (counted), warn (kept, counted), fail (exit 3)"));
+    // A parent a day or two late is normal for many feeds; a row that waits longer is a real orphan.
+    static final SpecKey<java.time.Duration> RETRY = add(SpecKey.optional(RULE, "retry", "duration",
+            "references only: judge a row quarantined for a missing parent again in each silver run for this long "
+            + "after its batch date (3d, 12h), then mark it expired", Values::duration, null));
     static final SpecKey<SpecNode> LEGACY_RANGE = add(legacy(RULE, "range", "check: range with min and max"));
     static final SpecKey<SpecNode> LEGACY_ALLOWED = add(legacy(RULE, "allowed", "check: allowed_values with values"));
     static final SpecKey<SpecNode> LEGACY_PATTERN = add(legacy(RULE, "pattern", "check: pattern with regex"));

@@ -296,6 +296,22 @@ class PipelineSpecLoaderTest {
     }
 
     @Test
+    void aReferenceRuleMayRetryQuarantinedRowsForAWhile() throws IOException {
+        TableSpec orders = load(WITH_RULES.replace("table: silver.orders, to: id}", "table: silver.orders, to: id, "
+                + "retry: 3d}"), Map.of()).tables().get("orders");
+        assertThat(orders.rules().get(4)).isEqualTo(new RuleSpec.References("parent_exists", RuleAction.QUARANTINE,
+                "id", "orders", "id", java.util.Optional.of(java.time.Duration.ofDays(3))));
+        assertThatThrownBy(() -> load(WITH_RULES.replace("table: silver.orders, to: id}", "table: silver.orders, "
+                + "to: id, retry: 3d, action: drop}"), Map.of()))
+                .isInstanceOfSatisfying(SpecException.class, e -> {
+                    assertThat(e.keyPath()).isEqualTo("tables.orders.rules[4].retry");
+                    assertThat(e.problem()).contains("only a quarantined row can be retried");
+                });
+        assertThatThrownBy(() -> load(WITH_RULES.replace("min: 0, max: 1000.5}", "min: 0, max: 1000.5, retry: 1d}"),
+                Map.of())).hasMessageContaining("unknown key 'retry'");
+    }
+
+    @Test
     void goldModelsMayReadGoldModelsButNotInACycle() throws IOException {
         write("conf/gold/daily.sql", "SELECT placed AS day, sum(amount) AS total FROM silver.orders GROUP BY placed");
         write("conf/gold/best.sql", "SELECT max(total) AS total FROM gold.daily");

@@ -31,7 +31,7 @@ class SpecKeysTest {
             table + "source.options.null_value", table + "source.options.comment", table + "source.path",
             table + "source.url", table + "source.user", table + "source.password", table + "source.table",
             table + "source.query", table + "source.watermark", table + "source.partition_column", rule + "description", rule + "column", rule + "min", rule + "max",
-            rule + "values", rule + "regex", rule + "predicate", rule + "table", rule + "to", rule + "range",
+            rule + "values", rule + "regex", rule + "predicate", rule + "table", rule + "to", rule + "retry", rule + "range",
             rule + "allowed", rule + "pattern", rule + "references", constraint + "name", constraint + "description",
             constraint + "column", constraint + "min", constraint + "max", constraint + "values", constraint + "regex",
             constraint + "predicate", constraint + "table", constraint + "to", constraint + "columns",

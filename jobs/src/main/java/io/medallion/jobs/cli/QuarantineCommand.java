@@ -54,8 +54,8 @@ final class QuarantineCommand implements Runnable {
             description = {
                 "Each table's quarantine by rule and status: rows, the oldest and newest batch date, when the",
                 "oldest was quarantined and its age in days. A row that broke two rules counts under each. Status",
-                "quarantined is waiting; held is a batch the quality gate held; released and dropped were moved by",
-                "a replay."
+                "quarantined is waiting; held is a batch the quality gate held; released left quarantine (a late",
+                "parent arrived, or a replay); expired waited longer than its rule's retry; dropped left by replay."
             })
     static final class ListCommand extends SparkCommand {
         @Option(names = "--table", paramLabel = "TABLE", description = "Only this spec table (repeatable; default: all).")

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.JdbcMode;
+import io.medallion.config.RuleSpec;
 import io.medallion.interop.Scala;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
@@ -62,9 +63,10 @@ public final class KeyedApplier {
 
         Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
                 .withColumn(QuarantineWriter.RAW, pii.rawJson(table)), table);
-        Dataset<Row> judged = RowRules.evaluate(typed, table, ref -> spark.read().format("delta")
-                .load(run.context().lake().path(TableRef.silver(ref.table()))).select(ref.refColumn()))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        java.util.function.Function<RuleSpec.References, Dataset<Row>> parents = ref -> spark.read().format("delta")
+                .load(run.context().lake().path(TableRef.silver(ref.table()))).select(ref.refColumn());
+        Dataset<Row> judged = RowRules.evaluate(typed, table, parents).persist(StorageLevel.MEMORY_AND_DISK());
+        Optional<LateParents> late = Optional.empty();
         try {
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
             long quarantined = unparsed + d.quarantined() + d.failing();
@@ -84,9 +86,22 @@ public final class KeyedApplier {
                         + "out of silver", table.name(), read, quarantined, d.dropped(), d.kept());
                 return run.held(outcome, read, quarantined, d, rate, gate);
             }
-            long duplicates = d.kept() - d.keptKeys();
+            // Rows quarantined for a parent that had not arrived, whose rule retries: those whose parent
+            // is here now join the batch.
+            late = LateParents.find(run, parents);
+            Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
+            long released = 0;
+            long keys = d.keptKeys();
+            if (late.isPresent()) {
+                released = late.get().released().count();
+                if (released > 0) {
+                    kept = kept.unionByName(late.get().released());
+                    keys = kept.select(table.key().stream().map(k -> col(k)).toArray(Column[]::new)).distinct().count();
+                }
+            }
+            long duplicates = d.kept() + released - keys;
 
-            Dataset<Row> latest = latestPerKey(judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP)), table);
+            Dataset<Row> latest = latestPerKey(kept, table);
             if (Faults.injected(SilverJob.LOSE_A_ROW)) {
                 latest = latest.exceptAll(latest.limit(1));
             }
@@ -99,8 +114,14 @@ public final class KeyedApplier {
             }
             quarantining.join(); // the quarantine's own failure, if any
 
-            new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
-                    d.dropped(), duplicates).check(table.name());
+            new RowAccounting(read, released, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
+                    d.dropped(), duplicates, 0).check(table.name());
+            long expired = late.isPresent() ? late.get().expiredCount() : 0;
+            if (released + expired > 0) {
+                late.get().mark(spark, run.quarantinePath());
+                LOG.info("{}: {} row(s) released from quarantine (their parent arrived), {} expired", table.name(),
+                        released, expired);
+            }
 
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} rows read -> {} inserted, {} updated, {} unchanged, {} quarantined, {} dropped, "
@@ -118,10 +139,14 @@ public final class KeyedApplier {
                     .metric("rows_unchanged", merged.unchanged()).metric("rows_dropped", d.dropped())
                     .metric("rows_warned", d.warned()).metric("quarantine_rate", String.format("%.5f", rate))
                     .metric("bronze_runs", String.join(",", new TreeSet<>(run.pending())));
+            if (late.isPresent()) {
+                outcome.metric("released_from_quarantine", released).metric("rows_expired", expired);
+            }
             run.qualityGate(outcome, gate);
             return outcome.build();
         } finally {
             judged.unpersist();
+            late.ifPresent(LateParents::close);
         }
     }
 

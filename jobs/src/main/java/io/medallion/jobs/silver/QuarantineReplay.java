@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code medallion quarantine replay}: judges a table's quarantined rows again against today's
- * spec, after a rule was widened or a reference's parents arrived. The rows come from bronze (the
+ * spec, after a rule was widened or a reference's parents arrived (also rows whose late-parent
+ * retry window expired). The rows come from bronze (the
  * quarantine's {@code raw} copy has its PII protected), are cleaned and judged as silver does, and
  * those that pass go through the same deduplication and MERGE: of several versions of a key the
  * latest wins, and a silver row newer than a replayed one is kept. Their quarantine records are
@@ -111,7 +112,8 @@ public final class QuarantineReplay implements Job {
         }
         Dataset<Row> quarantine = spark.read().format("delta").load(run.quarantinePath());
         Column waiting = java.util.Arrays.asList(quarantine.columns()).contains(QuarantineWriter.STATUS)
-                ? col(QuarantineWriter.STATUS).isNull().or(col(QuarantineWriter.STATUS).equalTo(QuarantineWriter.QUARANTINED))
+                ? col(QuarantineWriter.STATUS).isNull()
+                        .or(col(QuarantineWriter.STATUS).isin(QuarantineWriter.QUARANTINED, LateParents.EXPIRED))
                 : lit(true);
         Dataset<Row> records = quarantine.where(waiting);
         if (rule.isPresent()) {

@@ -81,7 +81,8 @@ public final class SilverJob implements Job {
                 return TableOutcome.builder(table.name()).status(TableStatus.FAILED)
                         .message("silver needs a key to merge on; declare 'key'").build();
             }
-            if (pending.isEmpty()) {
+            // A table whose quarantined rows wait for late parents runs anyway: their parents may be new.
+            if (pending.isEmpty() && !LateParents.retries(table)) {
                 LOG.info("{}: no new bronze rows", table.name());
                 return TableOutcome.builder(table.name()).build();
             }

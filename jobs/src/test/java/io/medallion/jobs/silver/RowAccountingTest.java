@@ -38,4 +38,11 @@ class RowAccountingTest {
         assertThatThrownBy(() -> RowAccounting.heldBatch(10, 3, 1, 5).check("t"))
                 .hasMessageContaining("dropped 1 + duplicates 0 + held 5 = 9");
     }
+
+    @Test
+    void rowsReleasedFromQuarantineAreATermOfTheirOwn() {
+        assertThatCode(() -> new RowAccounting(10, 3, 11, 0, 0, 0, 1, 0, 1, 0).check("t")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new RowAccounting(10, 3, 10, 0, 0, 0, 1, 0, 1, 0).check("t"))
+                .hasMessageContaining("read 10 + released from quarantine 3 != inserted 10");
+    }
 }
