@@ -1,5 +1,7 @@
 package io.medallion.testing;
 
+import io.medallion.config.PipelineSpec;
+import io.medallion.config.PipelineSpecLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,5 +19,10 @@ public final class TestSpecs {
         Files.writeString(dir.resolve("conf/env/local.yaml"), "spark: {profile: local}\n");
         Files.writeString(file, yaml);
         return file;
+    }
+
+    /** {@link #write}, then loads it with the local overlay; a gold model's SQL is then under {@code dir/conf/gold}. */
+    public static PipelineSpec load(Path dir, String name, String yaml) throws IOException {
+        return new PipelineSpecLoader(java.util.Map.of(), dir).load(write(dir, name, yaml), "local");
     }
 }

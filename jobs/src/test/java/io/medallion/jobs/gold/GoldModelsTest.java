@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medallion.config.GoldModelSpec;
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.PipelineSpecLoader;
 import io.medallion.lake.DeltaTables;
 import io.medallion.run.ExitCode;
 import io.medallion.run.JobRunner;
+import io.medallion.testing.TestLedger;
 import io.medallion.testing.TestSpark;
+import io.medallion.testing.TestSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,7 @@ class GoldModelsTest {
     void setUp() throws IOException {
         spark = TestSpark.session();
         lake = dir.resolve("lake").toString();
-        Files.createDirectories(dir.resolve("home/conf/env"));
-        Files.writeString(dir.resolve("home/conf/env/local.yaml"), "spark: {profile: local}\n");
-        Path gold = Files.createDirectories(dir.resolve("gold"));
+        Path gold = Files.createDirectories(dir.resolve("conf/gold"));
         Files.writeString(gold.resolve("daily.sql"), "SELECT day, year(day) AS year, shop, SUM(amount) AS total "
                 + "FROM silver.sales GROUP BY day, shop");
         Files.writeString(gold.resolve("yearly_rank.sql"), "SELECT year, shop, SUM(total) AS total, "
@@ -54,8 +53,7 @@ class GoldModelsTest {
         Files.writeString(gold.resolve("on_fanout.sql"), "SELECT shop, COUNT(*) AS n FROM gold.fanout GROUP BY shop");
         Files.writeString(gold.resolve("no_shop.sql"), "SELECT CAST(NULL AS STRING) AS shop, SUM(amount) AS total "
                 + "FROM silver.sales");
-        Path file = Files.createDirectories(dir.resolve("specs")).resolve("models.yaml");
-        Files.writeString(file, """
+        spec = TestSpecs.load(dir, "models", """
                 storage: {lake_root: %s, landing_root: %s}
                 tables:
                   sales:
@@ -70,8 +68,6 @@ class GoldModelsTest {
                   fanout: {sql: ../gold/fanout.sql, grain: [shop], refresh: full}
                   no_shop: {sql: ../gold/no_shop.sql, grain: [shop], refresh: full}
                 """.formatted(lake, dir.resolve("landing")));
-        spec = new PipelineSpecLoader(Map.of("MEDALLION_HOME", dir.resolve("home").toString()), dir.resolve("specs"))
-                .load(file, "local");
         String sales = lake + "/silver/sales";
         DeltaTables.createIfMissing(spark, sales, sales(0), List.of(), DeltaTables.CHANGE_FEED);
         sales(120).write().format("delta").mode("append").save(sales);
@@ -137,13 +133,10 @@ class GoldModelsTest {
     }
 
     private Map<String, String> metrics(String model) {
-        Row run = lastRun(model);
-        return run.getJavaMap(run.fieldIndex("metrics"));
+        return TestLedger.metrics(lastRun(model));
     }
 
     private Row lastRun(String model) {
-        return spark.read().format("delta").load(lake + "/ops/runs")
-                .where("job = 'gold' AND status <> 'running' AND table_name = '" + model + "'")
-                .orderBy(org.apache.spark.sql.functions.col("ended_at").desc()).first();
+        return TestLedger.last(spark, lake, "gold", model);
     }
 }

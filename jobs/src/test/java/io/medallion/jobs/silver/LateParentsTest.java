@@ -3,18 +3,18 @@ package io.medallion.jobs.silver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.PipelineSpecLoader;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
+import io.medallion.testing.TestLedger;
 import io.medallion.testing.TestSpark;
+import io.medallion.testing.TestSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class LateParentsTest {
         Row run = lastSilverRun(spark, "lines");
         assertThat(run.<Long>getAs("rows_read")).isZero();
         assertThat(run.<Long>getAs("rows_written")).isEqualTo(1);
-        assertThat(run.getJavaMap(run.fieldIndex("metrics"))).containsEntry("released_from_quarantine", "1")
+        assertThat(TestLedger.metrics(run)).containsEntry("released_from_quarantine", "1")
                 .containsEntry("rows_expired", "0");
         assertThat(silver(spark, "short")).isEmpty();
         assertThat(quarantine(spark, "short")).containsExactly("1 expired");
@@ -70,10 +70,7 @@ class LateParentsTest {
     }
 
     private PipelineSpec spec() throws IOException {
-        Files.createDirectories(dir.resolve("home/conf/env"));
-        Files.writeString(dir.resolve("home/conf/env/local.yaml"), "spark: {profile: local}\n");
-        Path file = Files.createDirectories(dir.resolve("specs")).resolve("late.yaml");
-        Files.writeString(file, """
+        return TestSpecs.load(dir, "late", """
                 storage: {lake_root: %s, landing_root: %s}
                 tables:
                   orders:
@@ -93,8 +90,6 @@ class LateParentsTest {
                     quarantine: {max_rate: 1}
                     rules: [{name: order_exists, check: references, column: l_order, table: orders, to: o_id, retry: 12h}]
                 """.formatted(dir.resolve("lake"), dir.resolve("landing")));
-        return new PipelineSpecLoader(Map.of("MEDALLION_HOME", dir.resolve("home").toString()), dir.resolve("specs"))
-                .load(file, "local");
     }
 
     private int run(PipelineSpec spec, Job job, LocalDate day) {
@@ -119,8 +114,6 @@ class LateParentsTest {
     }
 
     private Row lastSilverRun(SparkSession spark, String table) {
-        return spark.read().format("delta").load(dir.resolve("lake/ops/runs").toString())
-                .where("job = 'silver' AND status <> 'running' AND table_name = '" + table + "'")
-                .orderBy(org.apache.spark.sql.functions.col("ended_at").desc()).first();
+        return TestLedger.last(spark, dir.resolve("lake").toString(), "silver", table);
     }
 }

@@ -3,12 +3,13 @@ package io.medallion.jobs.silver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.PipelineSpecLoader;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
+import io.medallion.testing.TestLedger;
 import io.medallion.testing.TestSpark;
+import io.medallion.testing.TestSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,7 @@ class QuarantineReplayTest {
         assertThat(ledger.<Long>getAs("rows_read")).isEqualTo(4);
         assertThat(ledger.<Long>getAs("rows_written")).isEqualTo(1);
         assertThat(ledger.<Long>getAs("rows_quarantined")).isEqualTo(2);
-        Map<String, String> metrics = ledger.getJavaMap(ledger.fieldIndex("metrics"));
-        assertThat(metrics).containsEntry("rows_inserted", "1").containsEntry("rows_superseded", "1");
+        assertThat(TestLedger.metrics(ledger)).containsEntry("rows_inserted", "1").containsEntry("rows_superseded", "1");
 
         assertThat(replay(widened, Optional.empty(), false, new ArrayList<>())).isEqualTo(ExitCode.OK);
         assertThat(lastReplay(spark, lake).<Long>getAs("rows_read")).as("only the two still waiting").isEqualTo(2);
@@ -77,10 +77,7 @@ class QuarantineReplayTest {
     }
 
     private PipelineSpec spec(int max) throws IOException {
-        Files.createDirectories(dir.resolve("home/conf/env"));
-        Files.writeString(dir.resolve("home/conf/env/local.yaml"), "spark: {profile: local}\n");
-        Path file = Files.createDirectories(dir.resolve("specs")).resolve("replay.yaml");
-        Files.writeString(file, """
+        return TestSpecs.load(dir, "replay", """
                 storage: {lake_root: %s, landing_root: %s}
                 tables:
                   readings:
@@ -90,8 +87,6 @@ class QuarantineReplayTest {
                     quarantine: {max_rate: 1}
                     rules: [{name: v_range, check: range, column: v, min: 0, max: %d}]
                 """.formatted(dir.resolve("lake"), dir.resolve("landing"), max));
-        return new PipelineSpecLoader(Map.of("MEDALLION_HOME", dir.resolve("home").toString()), dir.resolve("specs"))
-                .load(file, "local");
     }
 
     private int run(PipelineSpec spec, Job job, LocalDate day) {
@@ -121,8 +116,6 @@ class QuarantineReplayTest {
     }
 
     private static Row lastReplay(SparkSession spark, String lake) {
-        return spark.read().format("delta").load(lake + "/ops/runs")
-                .where("job = 'quarantine-replay' AND status <> 'running'")
-                .orderBy(org.apache.spark.sql.functions.col("ended_at").desc()).first();
+        return TestLedger.last(spark, lake, "quarantine-replay", "readings");
     }
 }

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
 import io.medallion.config.PipelineSpec;
-import io.medallion.config.PipelineSpecLoader;
 import io.medallion.jobs.bronze.BronzeIngestJob;
 import io.medallion.run.ExitCode;
 import io.medallion.run.Job;
 import io.medallion.run.JobRunner;
+import io.medallion.testing.TestLedger;
 import io.medallion.testing.TestSpark;
+import io.medallion.testing.TestSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +79,6 @@ class SilverGateTest {
         spark = TestSpark.session();
         lake = dir.resolve("lake").toString();
         landing = dir.resolve("landing");
-        Files.createDirectories(dir.resolve("home/conf/env"));
-        Files.writeString(dir.resolve("home/conf/env/local.yaml"), "spark: {profile: local}\n");
     }
 
     @Test
@@ -98,7 +97,7 @@ class SilverGateTest {
         assertThat(first.<Long>getAs("rows_read")).isEqualTo(4);
         assertThat(first.<Long>getAs("rows_written")).isZero();
         assertThat(first.<Long>getAs("rows_quarantined")).isEqualTo(2);
-        assertThat(metrics(first)).containsEntry("rows_held", "2");
+        assertThat(TestLedger.metrics(first)).containsEntry("rows_held", "2");
 
         // The next day does not carry the held batch along: both are judged together, 3 of 7, held again.
         write("held/2024-01-02/b.csv", "id,v\n5,5\n6,6\n7,70\n");
@@ -109,7 +108,7 @@ class SilverGateTest {
         String heldRun = lastSilverRun("held").getAs("run_id");
         assertThat(spark.read().format("delta").load(lake + "/silver/_quarantine_held")
                 .select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0)).containsExactly(heldRun);
-        assertThat(metrics(lastSilverRun("held"))).containsEntry("rows_held", "4");
+        assertThat(TestLedger.metrics(lastSilverRun("held"))).containsEntry("rows_held", "4");
 
         // The rule widened to 60: 50 and 60 now pass and enter silver; 70 stays out, now quarantined for good.
         PipelineSpec fixed = spec(60);
@@ -167,7 +166,7 @@ class SilverGateTest {
         assertThat(DeltaTable.isDeltaTable(spark, lake + "/silver/feed")).isFalse();
         assertThat(DeltaTable.isDeltaTable(spark, lake + "/silver/dim_feed")).isFalse();
         assertThat(quarantine("feed")).containsExactlyInAnyOrder("2 held", "1 held");
-        assertThat(metrics(lastSilverRun("feed"))).containsEntry("rows_held", "1");
+        assertThat(TestLedger.metrics(lastSilverRun("feed"))).containsEntry("rows_held", "1");
 
         assertThat(run(spec(60), new SilverJob(), DAY1, "feed")).isEqualTo(ExitCode.OK);
         assertThat(silver("feed")).containsExactlyInAnyOrder("1 30", "2 20");
@@ -192,11 +191,7 @@ class SilverGateTest {
 
     /** The spec with the rules' upper bound for {@code v}. */
     private PipelineSpec spec(int max) throws IOException {
-        Path file = dir.resolve("specs/gate.yaml");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, SPEC.formatted(lake, landing, max));
-        return new PipelineSpecLoader(Map.of("MEDALLION_HOME", dir.resolve("home").toString()), dir.resolve("specs"))
-                .load(file, "local");
+        return TestSpecs.load(dir, "gate", SPEC.formatted(lake, landing, max));
     }
 
     private int run(PipelineSpec spec, Job job, LocalDate day, String table) {
@@ -227,13 +222,7 @@ class SilverGateTest {
                 .where("table_name = '" + table + "'").count() : 0;
     }
 
-    private static Map<String, String> metrics(Row run) {
-        return run.getJavaMap(run.fieldIndex("metrics"));
-    }
-
     private Row lastSilverRun(String table) {
-        return spark.read().format("delta").load(lake + "/ops/runs")
-                .where("job = 'silver' AND status <> 'running' AND table_name = '" + table + "'")
-                .orderBy(org.apache.spark.sql.functions.col("ended_at").desc()).first();
+        return TestLedger.last(spark, lake, "silver", table);
     }
 }
