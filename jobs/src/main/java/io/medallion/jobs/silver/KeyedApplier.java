@@ -73,6 +73,19 @@ public final class KeyedApplier {
             double rate = read == 0 ? 0 : (double) quarantined / read;
             Optional<String> gate = run.gateFailure(d.failing(), rate);
             boolean hold = run.holds(gate);
+            // Rows quarantined for a parent that had not arrived, whose rule retries: those whose parent
+            // is here now join the batch. Found before this run's records are written.
+            Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
+            long released = 0;
+            long keys = d.keptKeys();
+            if (!hold) {
+                late = LateParents.find(run, parents);
+                released = late.isPresent() ? late.get().released().count() : 0;
+                if (released > 0) {
+                    kept = kept.unionByName(late.get().released());
+                    keys = kept.select(table.key().stream().map(k -> col(k)).toArray(Column[]::new)).distinct().count();
+                }
+            }
             // The quarantine is written while silver is MERGEd: tables whose reference rules point
             // here wait for this table, and neither write needs the other.
             Dataset<Row> rejected = quarantined == 0 ? null
@@ -85,19 +98,6 @@ public final class KeyedApplier {
                 LOG.warn("{}: {} rows read, {} quarantined, {} dropped; the gate holds the batch's {} valid rows "
                         + "out of silver", table.name(), read, quarantined, d.dropped(), d.kept());
                 return run.held(outcome, read, quarantined, d, rate, gate);
-            }
-            // Rows quarantined for a parent that had not arrived, whose rule retries: those whose parent
-            // is here now join the batch.
-            late = LateParents.find(run, parents);
-            Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
-            long released = 0;
-            long keys = d.keptKeys();
-            if (late.isPresent()) {
-                released = late.get().released().count();
-                if (released > 0) {
-                    kept = kept.unionByName(late.get().released());
-                    keys = kept.select(table.key().stream().map(k -> col(k)).toArray(Column[]::new)).distinct().count();
-                }
             }
             long duplicates = d.kept() + released - keys;
 
