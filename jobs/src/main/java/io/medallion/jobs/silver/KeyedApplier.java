@@ -7,11 +7,9 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.medallion.config.ColumnSpec;
 import io.medallion.config.JdbcMode;
-import io.medallion.config.RuleSpec;
 import io.medallion.interop.Scala;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
-import io.medallion.lake.TableRef;
 import io.medallion.run.Faults;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
@@ -61,11 +59,7 @@ public final class KeyedApplier {
         long read = sizes.getLong(0);
         long unparsed = sizes.getLong(1);
 
-        Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
-                .withColumn(QuarantineWriter.RAW, pii.rawJson(table)), table);
-        java.util.function.Function<RuleSpec.References, Dataset<Row>> parents = ref -> spark.read().format("delta")
-                .load(run.context().lake().path(TableRef.silver(ref.table()))).select(ref.refColumn());
-        Dataset<Row> judged = RowRules.evaluate(typed, table, parents).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> judged = run.judge(bronze).persist(StorageLevel.MEMORY_AND_DISK());
         Optional<LateParents> late = Optional.empty();
         try {
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
@@ -79,7 +73,7 @@ public final class KeyedApplier {
             long released = 0;
             long keys = d.keptKeys();
             if (!hold) {
-                late = LateParents.find(run, parents);
+                late = LateParents.find(run);
                 released = late.isPresent() ? late.get().released().count() : 0;
                 if (released > 0) {
                     kept = kept.unionByName(late.get().released());

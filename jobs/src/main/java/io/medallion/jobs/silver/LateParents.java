@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,10 +53,8 @@ final class LateParents implements AutoCloseable {
     /**
      * The table's waiting rows judged again, or empty when none of its reference rules retries or
      * nothing waits.
-     *
-     * @param parentKeys as for {@link RowRules#evaluate}
      */
-    static Optional<LateParents> find(SilverTableRun run, Function<RuleSpec.References, Dataset<Row>> parentKeys) {
+    static Optional<LateParents> find(SilverTableRun run) {
         TableSpec table = run.table();
         Map<String, Duration> windows = new LinkedHashMap<>();
         for (RuleSpec r : table.rules()) {
@@ -91,10 +88,8 @@ final class LateParents implements AutoCloseable {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> retried = spark.read().format("delta").load(run.bronzePath())
                 .join(waiting.where(col("_expired").unary_$bang()).select(line.stream().map(c -> col(c))
-                        .toArray(Column[]::new)), Scala.seq(line), "left_semi")
-                .where(col(BronzeColumns.PARSE_ERROR).isNull());
-        Dataset<Row> typed = Cleaning.typed(retried.withColumn(QuarantineWriter.RAW, run.pii().rawJson(table)), table);
-        Dataset<Row> judged = RowRules.evaluate(typed, table, parentKeys).persist(StorageLevel.MEMORY_AND_DISK());
+                        .toArray(Column[]::new)), Scala.seq(line), "left_semi");
+        Dataset<Row> judged = run.judge(retried).persist(StorageLevel.MEMORY_AND_DISK());
         return Optional.of(new LateParents(judged, expired));
     }
 
@@ -106,12 +101,8 @@ final class LateParents implements AutoCloseable {
     /** Marks the released rows' records {@code released} and the expired ones' {@code expired}, in one commit. */
     void mark(SparkSession spark, String quarantinePath) {
         Column[] key = {col(BronzeColumns.SOURCE_FILE), col(BronzeColumns.SOURCE_LINE)};
-        Dataset<Row> moves = released().select(key).withColumn("_now", lit(RELEASED))
-                .unionByName(expired.select(key).withColumn("_now", lit(EXPIRED)));
-        DeltaTable.forPath(spark, quarantinePath).as("q")
-                .merge(moves.as("m"), "q._source_file = m._source_file AND q._source_line = m._source_line")
-                .whenMatched().updateExpr(Map.of(QuarantineWriter.STATUS, "m._now"))
-                .execute();
+        QuarantineWriter.setStatus(spark, quarantinePath, released().select(key).withColumn(QuarantineWriter.NEW_STATUS,
+                lit(RELEASED)).unionByName(expired.select(key).withColumn(QuarantineWriter.NEW_STATUS, lit(EXPIRED))));
     }
 
     long expiredCount() {

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
-import io.medallion.config.ColumnSpec;
 import io.medallion.config.TableSpec;
 import io.medallion.interop.Scala;
 import io.medallion.lake.BronzeColumns;
@@ -135,12 +134,9 @@ public final class QuarantineReplay implements Job {
         TableSpec table = run.table();
         SparkSession spark = run.spark();
         List<String> line = List.of(BronzeColumns.INGEST_RUN_ID, BronzeColumns.SOURCE_FILE, BronzeColumns.SOURCE_LINE);
-        Dataset<Row> bronze = spark.read().format("delta").load(run.bronzePath()).join(records, Scala.seq(line));
-        Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
-                .withColumn(QuarantineWriter.RAW, run.pii().rawJson(table)), table);
-        Dataset<Row> judged = RowRules.evaluate(typed, table, ref -> spark.read().format("delta")
-                .load(run.context().lake().path(TableRef.silver(ref.table()))).select(ref.refColumn()))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> bronze = spark.read().format("delta").load(run.bronzePath())
+                .join(records, Scala.seq(line), "left_semi");
+        Dataset<Row> judged = run.judge(bronze).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long read = records.count();
             DispositionCounts d = DispositionCounts.of(judged, lit(true), table.key());
@@ -194,15 +190,11 @@ public final class QuarantineReplay implements Job {
 
     /** The records whose rows now pass are released; those a drop rule now leaves out, dropped. */
     private static void mark(SparkSession spark, String path, Dataset<Row> judged) {
-        Dataset<Row> moved = judged.where(col(RowRules.DISPOSITION).isin(RowRules.KEEP, "drop"))
+        QuarantineWriter.addStatusColumn(spark, path);
+        QuarantineWriter.setStatus(spark, path, judged.where(col(RowRules.DISPOSITION).isin(RowRules.KEEP, "drop"))
                 .select(col(BronzeColumns.SOURCE_FILE), col(BronzeColumns.SOURCE_LINE),
                         when(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP), lit(RELEASED)).otherwise(lit(DROPPED))
-                                .as("_now"));
-        QuarantineWriter.addStatusColumn(spark, path);
-        DeltaTable.forPath(spark, path).as("q")
-                .merge(moved.as("m"), "q._source_file = m._source_file AND q._source_line = m._source_line")
-                .whenMatched().updateExpr(Map.of(QuarantineWriter.STATUS, "m._now"))
-                .execute();
+                                .as(QuarantineWriter.NEW_STATUS)));
     }
 
     /** Per rule the records broke: how many, and how many now pass, are dropped or stay. */

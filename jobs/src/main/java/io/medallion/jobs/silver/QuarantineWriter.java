@@ -34,6 +34,8 @@ final class QuarantineWriter {
     static final String STATUS = "status";
     static final String QUARANTINED = "quarantined";
     static final String HELD = "held";
+    /** The column of {@link #setStatus}'s moves that holds a record's new status. */
+    static final String NEW_STATUS = "_new_status";
     /** The rule name of a bronze line that did not parse. */
     static final String PARSE_ERROR_RULE = "parse_error";
 
@@ -95,6 +97,18 @@ final class QuarantineWriter {
                     .whenNotMatchedBySource(heldOf(bronzeRuns, "q.")).delete();
         }
         merge.whenNotMatched().insertAll().execute();
+    }
+
+    /**
+     * Sets the status of the records of the given bronze lines, in one commit.
+     *
+     * @param moves {@code _source_file}, {@code _source_line} and {@link #NEW_STATUS}, a line once
+     */
+    static void setStatus(SparkSession spark, String path, Dataset<Row> moves) {
+        DeltaTable.forPath(spark, path).as("q")
+                .merge(moves.as("m"), "q._source_file = m._source_file AND q._source_line = m._source_line")
+                .whenMatched().updateExpr(java.util.Map.of(STATUS, "m." + NEW_STATUS))
+                .execute();
     }
 
     /** Whether the table holds records of a held batch of these bronze runs. */

@@ -1,7 +1,10 @@
 package io.medallion.jobs.silver;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.medallion.config.QuarantineGate;
 import io.medallion.config.TableSpec;
+import io.medallion.lake.BronzeColumns;
 import io.medallion.lake.TableRef;
 import io.medallion.run.JobContext;
 import io.medallion.run.TableOutcome;
@@ -9,6 +12,8 @@ import io.medallion.run.TableStatus;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,6 +41,18 @@ record SilverTableRun(JobContext context, TableSpec table, Set<String> pending, 
 
     SparkSession spark() {
         return context.spark();
+    }
+
+    /**
+     * Bronze rows that parsed, cleaned, typed and judged by the table's rules, as silver judges a
+     * batch (the raw copy for quarantine included); a reference rule reads its parent silver table
+     * as it is now.
+     */
+    Dataset<Row> judge(Dataset<Row> bronze) {
+        Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                .withColumn(QuarantineWriter.RAW, pii.rawJson(table)), table);
+        return RowRules.evaluate(typed, table, ref -> spark().read().format("delta")
+                .load(context.lake().path(TableRef.silver(ref.table()))).select(ref.refColumn()));
     }
 
     String runId() {
