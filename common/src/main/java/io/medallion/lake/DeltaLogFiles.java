@@ -193,6 +193,52 @@ public final class DeltaLogFiles {
     }
 
     /**
+     * The names of the table's columns at its latest version, without Spark: from that version's
+     * checksum file, or else from the newest commit in the log that changed the table's metadata;
+     * empty when neither says (no table, or only a checkpoint holds the schema).
+     */
+    public static Optional<List<String>> columnNames(Configuration hadoop, String tablePath) {
+        List<Long> versions = versions(hadoop, tablePath);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            long v = versions.get(i);
+            Optional<String> schema = schemaString(hadoop, new Path(log(tablePath), String.format("%020d.crc", v)),
+                    true);
+            if (schema.isEmpty()) {
+                schema = schemaString(hadoop, new Path(log(tablePath), String.format("%020d.json", v)), false);
+            }
+            if (schema.isPresent()) {
+                List<String> names = new java.util.ArrayList<>();
+                try {
+                    JSON.readTree(schema.get()).path("fields").forEach(f -> names.add(f.path("name").asText()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the schema in the Delta log of " + tablePath, e);
+                }
+                return Optional.of(names);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code schemaString} of a checksum's {@code metadata}, or of a commit's {@code metaData} action. */
+    private static Optional<String> schemaString(Configuration hadoop, Path file, boolean checksum) {
+        try (var in = file.getFileSystem(hadoop).open(file);
+             var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                     java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                JsonNode metadata = JSON.readTree(line).path(checksum ? "metadata" : "metaData");
+                if (metadata.path("schemaString").isTextual()) {
+                    return Optional.of(metadata.get("schemaString").asText());
+                }
+            }
+            return Optional.empty();
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
      * The latest commit still in the log that {@code which} accepts, read from the latest back;
      * empty when none is (or the table has no log).
      */

@@ -128,6 +128,31 @@ public final class DeltaTables {
         return metric(metricsSince(spark, path, "WRITE", before), "numOutputRows");
     }
 
+    /**
+     * Replaces the table's rows, columns and partitioning with {@code rows} in one commit, and sets
+     * {@code properties} on it; a missing table is created. For a rebuild from the layer below.
+     *
+     * @return how many rows the table now holds
+     */
+    public static long replace(SparkSession spark, String path, Dataset<Row> rows, List<String> partitionBy,
+                               Map<String, String> properties) {
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            createIfMissing(spark, path, rows, partitionBy, properties);
+            return appendToNew(spark, path, rows);
+        }
+        var writer = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
+        if (!partitionBy.isEmpty()) {
+            writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+        }
+        writer.save(path);
+        long written = lastWriteRows(spark, path);
+        if (!properties.isEmpty()) {
+            spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + String.join(", ", properties.entrySet()
+                    .stream().map(p -> "'" + p.getKey() + "' = '" + p.getValue() + "'").toList()) + ")");
+        }
+        return written;
+    }
+
     /** How many rows the write just committed to the table wrote (Delta's {@code numOutputRows}); see {@link #lastCommit}. */
     public static long lastWriteRows(SparkSession spark, String path) {
         return metric(lastCommitMetrics(spark, path, "WRITE"), "numOutputRows");

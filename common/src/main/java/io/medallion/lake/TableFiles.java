@@ -133,6 +133,17 @@ public final class TableFiles {
         return detail.isNullAt(0) ? List.of() : List.copyOf(detail.<String>getList(0));
     }
 
+    /** What a table is made of, from one snapshot of its log: its columns, its partitioning and its properties. */
+    public record Shape(StructType schema, List<String> partitionColumns, Map<String, String> properties) {
+    }
+
+    /** The table's {@link Shape}, as its latest version has it. */
+    public static Shape shape(SparkSession spark, String path) {
+        var metadata = snapshot(spark, path).metadata();
+        return new Shape(metadata.schema(), List.copyOf(Scala.list(metadata.partitionColumns())),
+                Map.copyOf(Scala.map(metadata.configuration())));
+    }
+
     /** The table's Delta properties ({@code delta.checkpointInterval} …). */
     public static Map<String, String> properties(SparkSession spark, String path) {
         return Map.copyOf(Scala.map(snapshot(spark, path).metadata().configuration()));

@@ -36,6 +36,14 @@ public interface Job {
     }
 
     /**
+     * What the spec asks of the lake that this job will not do, each with the command that would:
+     * a non-empty list refuses the run with exit 2 before the ledger or any table is touched.
+     */
+    default List<String> refusals(JobContext context) {
+        return List.of();
+    }
+
+    /**
      * Does the work, one outcome per {@link #targets target}. A problem confined to
      * a table is returned as a failed outcome so the other tables still run; an exception fails
      * every table that has no outcome.

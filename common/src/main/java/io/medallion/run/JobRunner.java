@@ -109,6 +109,14 @@ public final class JobRunner {
         EventLog events = new EventLog(runId, job.name());
         JobContext context = new JobContext(runId, job.name(), runDate, startedAt, spec, tables, spark, events);
         List<String> targets = job.targets(context);
+        List<String> refusals = job.refusals(context);
+        if (!refusals.isEmpty()) {
+            refusals.forEach(r -> LOG.error("{} refused: {}", job.name(), r));
+            ThreadContext.clearMap();
+            String why = String.join("; ", refusals);
+            return new Run(runId, job.name(), job.stage(), runDate, startedAt, Instant.now(), ExitCode.USAGE,
+                    targets.stream().map(t -> TableOutcome.failed(t, why)).toList());
+        }
         LOG.info("{} run {} for run date {} on {}; lake {}", job.name(), runId, runDate, String.join(", ", targets),
                 spec.storage().lakeRoot());
         RunLedger ledger = new RunLedger(spark, context.lake().ops(RunLedger.TABLE));
@@ -152,6 +160,16 @@ public final class JobRunner {
         } finally {
             ThreadContext.clearMap();
         }
+    }
+
+    /**
+     * What {@code job} would refuse to do for these tables ({@link Job#refusals}), asked before it
+     * runs: a pipeline asks every stage before its first stage starts.
+     */
+    public List<String> refusals(SparkSession spark, Job job, List<TableSpec> tables, LocalDate runDate) {
+        Instant now = Instant.now();
+        return job.refusals(new JobContext(RunIds.next(job.name(), now), job.name(), runDate, now, spec, tables, spark,
+                new EventLog(RunIds.next(job.name(), now), job.name())));
     }
 
     private static String settledKey(Job job, String target) {

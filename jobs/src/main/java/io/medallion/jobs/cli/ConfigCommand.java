@@ -1,5 +1,11 @@
 package io.medallion.jobs.cli;
 
+import io.medallion.config.TableSpec;
+import io.medallion.jobs.silver.SilverSchemaChanges;
+import io.medallion.lake.DeltaLogFiles;
+import io.medallion.lake.TableRef;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -69,11 +75,40 @@ final class ConfigCommand implements Callable<Integer> {
         out.println("# resolved storage");
         out.println("lake_root: " + spec.storage().lakeRoot());
         out.println("landing_root: " + spec.storage().landingRoot());
+        printDeprecated(spec, out);
         out.println();
         out.println("# Spark settings a job starts with: the " + spec.spark().profile().name().toLowerCase(Locale.ROOT)
                 + " profile's, then the spec's spark.conf, then --conf");
         Secrets.masked(SparkSessions.settings(spec.spark(), specOptions.sparkConf)).forEach((k, v) -> out.println(k + " = " + v));
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Silver columns the spec no longer declares, read from the tables' Delta logs: silver keeps
+     * them, so a column removed from the spec is shown here rather than dropped.
+     */
+    private void printDeprecated(PipelineSpec spec, PrintWriter out) {
+        org.apache.hadoop.conf.Configuration hadoop = SparkSessions.hadoopConfiguration(spec.spark(),
+                specOptions.sparkConf);
+        io.medallion.lake.LakePaths lake = new io.medallion.lake.LakePaths(spec.storage().lakeRoot());
+        List<String> lines = new java.util.ArrayList<>();
+        for (TableSpec t : spec.tables().values()) {
+            try {
+                DeltaLogFiles.columnNames(hadoop, lake.path(TableRef.silver(t.name()))).ifPresent(columns -> {
+                    List<String> deprecated = SilverSchemaChanges.deprecated(t, columns);
+                    if (!deprecated.isEmpty()) {
+                        lines.add("silver." + t.name() + ": " + String.join(", ", deprecated));
+                    }
+                });
+            } catch (RuntimeException e) {
+                lines.add("silver." + t.name() + ": cannot read its Delta log (" + e.getMessage() + ")");
+            }
+        }
+        if (!lines.isEmpty()) {
+            out.println();
+            out.println("# deprecated columns: in silver, no longer in the spec; kept, and new rows leave them null");
+            lines.forEach(out::println);
+        }
     }
 }

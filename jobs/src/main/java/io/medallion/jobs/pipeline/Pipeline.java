@@ -115,6 +115,14 @@ public final class Pipeline {
         String runId = RunIds.next("pipeline", startedAt);
         List<JobRunner.Run> runs = new ArrayList<>();
         int exit = ExitCode.OK;
+        // A spec change the lake cannot take (a new key, a narrowed type) stops the pipeline before bronze.
+        for (Job stage : stages()) {
+            List<String> refusals = runner.refusals(spark, stage, tables, runDates.get(0));
+            if (!refusals.isEmpty()) {
+                refusals.forEach(r -> LOG.error("pipeline refused: {}", r));
+                return ExitCode.USAGE;
+            }
+        }
         for (LocalDate date : runDates) {
             exit = runStages(spark, stages(), date, onStage, runs);
             if (exit != ExitCode.OK) {

@@ -102,13 +102,7 @@ final class ChangeFeedApplier {
         long read = sizes.getLong(0);
         long unparsed = sizes.getLong(1);
 
-        Column image = when(col(cdc.opField()).equalTo("d"), col(cdc.beforeField())).otherwise(col(cdc.afterField()));
-        Dataset<Row> imageText = Cleaning.fromImage(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
-                .withColumn("_event_image", image), table, "_event_image");
-        Column raw = pii.rawJson(table, col(cdc.opField()), col(cdc.sequenceField()));
-        Dataset<Row> events = Cleaning.typed(imageText.withColumn(QuarantineWriter.RAW, raw), table)
-                .withColumn(SEQ, col(cdc.sequenceField()).cast("bigint"))
-                .withColumn(OP, col(cdc.opField()));
+        Dataset<Row> events = events(run, bronze);
         // Rules judge the rows an event would put in silver; a delete carries no new row.
         Dataset<Row> judged = RowRules.evaluate(events, table, ref -> {
             throw new IllegalArgumentException("reference rules on a change feed are not supported");
@@ -118,6 +112,9 @@ final class ChangeFeedApplier {
             DispositionCounts d = DispositionCounts.of(judged, isPending, table.key());
             long quarantined = unparsed + d.quarantined() + d.failing();
             boolean hold = run.holds(run.gateFailure(d.failing(), read == 0 ? 0 : (double) quarantined / read));
+            if (run.rebuild()) {
+                QuarantineWriter.clearWaiting(spark, run.quarantinePath());
+            }
             QuarantineWriter.write(spark, run.quarantinePath(), quarantined == 0 ? null
                     : QuarantineWriter.unparsed(bronze.where(isPending))
                             .unionByName(QuarantineWriter.rejected(judged.where(isPending))), run.runId(), hold, pending);
@@ -142,7 +139,15 @@ final class ChangeFeedApplier {
             rowColumns.add(col(SEQ));
             Dataset<Row> current = ranked.where(col("_rank").equalTo(1).and(col(OP).notEqual("d")))
                     .select(rowColumns.toArray(new Column[0]));
-            long[] merged = mergeState(spark, run.silverPath(), pii.protect(current, table), table, run.properties());
+            long[] merged;
+            if (run.rebuild()) {
+                // A fresh table: every current row is an insert, and a key whose latest event is a delete is absent.
+                long inserted = DeltaTables.replace(spark, run.silverPath(), pii.protect(current, table), List.of(),
+                        DeltaTables.withChangeFeed(run.properties()));
+                merged = new long[] {inserted, 0, applied - inserted};
+            } else {
+                merged = mergeState(spark, run.silverPath(), pii.protect(current, table), table, run.properties());
+            }
 
             long versions = writeHistory(spark, run.historyPath(), pii, valid, table, keys);
             return new Result(read, quarantined, d.dropped(), d.failing(), d.kept() - applied, applied, merged[0],
@@ -150,6 +155,22 @@ final class ChangeFeedApplier {
         } finally {
             judged.unpersist();
         }
+    }
+
+    /**
+     * The feed's parsed events as typed rows: the row a change puts in silver (a delete's, the row it
+     * removes), with {@link #SEQ}, {@link #OP} and the raw copy for quarantine.
+     */
+    static Dataset<Row> events(SilverTableRun run, Dataset<Row> bronze) {
+        TableSpec table = run.table();
+        CdcSpec cdc = table.cdc().orElseThrow();
+        Column image = when(col(cdc.opField()).equalTo("d"), col(cdc.beforeField())).otherwise(col(cdc.afterField()));
+        Dataset<Row> imageText = Cleaning.fromImage(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+                .withColumn("_event_image", image), table, "_event_image");
+        Column raw = run.pii().rawJson(table, col(cdc.opField()), col(cdc.sequenceField()));
+        return Cleaning.typed(imageText.withColumn(QuarantineWriter.RAW, raw), table)
+                .withColumn(SEQ, col(cdc.sequenceField()).cast("bigint"))
+                .withColumn(OP, col(cdc.opField()));
     }
 
     /** MERGE the derived state: new keys in, changed rows updated, keys whose latest event is a delete out. */
@@ -160,10 +181,15 @@ final class ChangeFeedApplier {
         }
         List<String> keys = new ArrayList<>();
         table.key().forEach(k -> keys.add("t.`" + k + "` = s.`" + k + "`"));
+        // The source's columns by name: a column the spec no longer declares stays in silver, untouched.
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String c : current.columns()) {
+            values.put("`" + c + "`", "s.`" + c + "`");
+        }
         Map<String, String> m = DeltaTables.merge(spark, path, DeltaTable.forPath(spark, path).as("t")
                 .merge(current.as("s"), String.join(" AND ", keys))
-                .whenMatched("t." + SEQ + " <> s." + SEQ).updateAll()
-                .whenNotMatched().insertAll()
+                .whenMatched("t." + SEQ + " <> s." + SEQ).updateExpr(values)
+                .whenNotMatched().insertExpr(values)
                 .whenNotMatchedBySource().delete());
         return new long[] {DeltaTables.metric(m, "numTargetRowsInserted"), DeltaTables.metric(m, "numTargetRowsUpdated"),
             DeltaTables.metric(m, "numTargetRowsDeleted")};

@@ -53,6 +53,37 @@ public final class Cleaning {
         return parsed.drop(image);
     }
 
+    /**
+     * Bronze with every declared column. A column the spec gained after bronze stored a row is
+     * taken, for that row, from {@code _rescued}, where bronze keeps the undeclared fields of JSON,
+     * CSV and typed files; so a column added to the spec reaches the rows that arrived before. With
+     * no {@code _rescued} (a delimited source keeps no undeclared field) such a column is null.
+     */
+    public static Dataset<Row> withDeclaredColumns(Dataset<Row> bronze, TableSpec table) {
+        java.util.Map<String, org.apache.spark.sql.types.DataType> stored = new java.util.HashMap<>();
+        for (org.apache.spark.sql.types.StructField f : bronze.schema().fields()) {
+            stored.put(f.name(), f.dataType());
+        }
+        boolean rescued = stored.containsKey(io.medallion.lake.BronzeColumns.RESCUED);
+        List<ColumnSpec> missing = table.schema().stream().filter(c -> !stored.containsKey(c.name())).toList();
+        if (!rescued) {
+            for (ColumnSpec c : missing) {
+                bronze = bronze.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
+            }
+            return bronze;
+        }
+        // Undeclared fields as text: a number or an object keeps its JSON text, as a declared field's would.
+        Column fields = from_json(col(io.medallion.lake.BronzeColumns.RESCUED),
+                DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), java.util.Map.of());
+        for (ColumnSpec c : table.schema()) {
+            Column fromRescued = fields.getItem(c.name());
+            org.apache.spark.sql.types.DataType type = stored.get(c.name());
+            bronze = bronze.withColumn(c.name(), type == null ? fromRescued
+                    : org.apache.spark.sql.functions.coalesce(col(c.name()), fromRescued.cast(type)));
+        }
+        return bronze;
+    }
+
     /** Replaces each declared column's text with its cleaned, typed value; other columns pass through. */
     public static Dataset<Row> typed(Dataset<Row> text, TableSpec table) {
         List<Column> columns = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.medallion.config.JdbcMode;
 import io.medallion.interop.Scala;
 import io.medallion.config.TableSpec;
 import io.medallion.lake.BronzeColumns;
+import io.medallion.lake.DeltaTables;
 import io.medallion.run.Faults;
 import io.medallion.run.PerTable;
 import io.medallion.run.TableOutcome;
@@ -72,7 +73,8 @@ public final class KeyedApplier {
             Dataset<Row> kept = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
             long released = 0;
             long keys = d.keptKeys();
-            if (!hold) {
+            // A rebuild judges every bronze row again, those waiting for a parent too.
+            if (!hold && !run.rebuild()) {
                 late = LateParents.find(run);
                 released = late.isPresent() ? late.get().released().count() : 0;
                 if (released > 0) {
@@ -85,8 +87,12 @@ public final class KeyedApplier {
             Dataset<Row> rejected = quarantined == 0 ? null
                     : QuarantineWriter.unparsed(bronze).unionByName(QuarantineWriter.rejected(judged));
             CompletableFuture<Void> quarantining = PerTable.alongside("quarantine-" + table.name(),
-                    () -> QuarantineWriter.write(spark, run.quarantinePath(), rejected, run.runId(), hold,
-                            run.pending()));
+                    () -> {
+                        if (run.rebuild()) {
+                            QuarantineWriter.clearWaiting(spark, run.quarantinePath());
+                        }
+                        QuarantineWriter.write(spark, run.quarantinePath(), rejected, run.runId(), hold, run.pending());
+                    });
             if (hold) {
                 quarantining.join();
                 LOG.warn("{}: {} rows read, {} quarantined, {} dropped; the gate holds the batch's {} valid rows "
@@ -101,8 +107,12 @@ public final class KeyedApplier {
             }
             MergeCounts merged;
             try {
-                merged = KeyedMerge.merge(spark, run.silverPath(), pii.protect(silverRows(latest, table, run.runId()),
-                        table), table, run.properties(), snapshot ? goneKeys(spark, run, judged) : null);
+                Dataset<Row> rows = pii.protect(silverRows(latest, table, run.runId()), table);
+                merged = run.rebuild()
+                        ? new MergeCounts(DeltaTables.replace(spark, run.silverPath(), rows, table.partitionBy(),
+                                DeltaTables.withChangeFeed(run.properties())), 0, 0)
+                        : KeyedMerge.merge(spark, run.silverPath(), rows, table, run.properties(),
+                                snapshot ? goneKeys(spark, run, judged) : null);
             } finally {
                 quarantining.exceptionally(e -> null).join(); // after a failed MERGE too: nothing left writing
             }

@@ -111,6 +111,17 @@ final class QuarantineWriter {
                 .execute();
     }
 
+    /**
+     * Removes the records still waiting (quarantined, held or expired), before a rebuild judges every
+     * bronze line again and records what it rejects; released and dropped records stay, as history.
+     */
+    static void clearWaiting(SparkSession spark, String path) {
+        if (DeltaTable.isDeltaTable(spark, path)) {
+            addStatusColumn(spark, path);
+            DeltaTable.forPath(spark, path).delete(col(STATUS).isin(QUARANTINED, HELD, LateParents.EXPIRED));
+        }
+    }
+
     /** Whether the table holds records of a held batch of these bronze runs. */
     private static boolean holdsAny(SparkSession spark, String path, Set<String> bronzeRuns) {
         Dataset<Row> q = spark.read().format("delta").load(path);

@@ -42,6 +42,20 @@ public final class SilverJob implements Job {
     /** Tables applied side by side: small tables cost mostly driver time (Delta log reads, commits), which overlaps well. */
     private static final int TABLE_PARALLELISM = 8;
 
+    private final Set<String> rebuild;
+
+    public SilverJob() {
+        this(Set.of());
+    }
+
+    /**
+     * @param rebuild tables to rebuild from all of bronze ({@code silver --rebuild}): each is
+     *     replaced by what its spec makes of every bronze row, so a new key, partitioning or type applies
+     */
+    public SilverJob(Set<String> rebuild) {
+        this.rebuild = Set.copyOf(rebuild);
+    }
+
     @Override
     public String name() {
         return "silver";
@@ -61,6 +75,19 @@ public final class SilverJob implements Job {
                 context.tables().stream().map(t -> TableRef.bronze(t.name())).toList(), writes);
     }
 
+    /** Spec changes an existing silver table cannot take in place, unless this run rebuilds it. */
+    @Override
+    public List<String> refusals(JobContext context) {
+        List<String> refusals = new ArrayList<>();
+        for (TableSpec t : context.tables()) {
+            if (!rebuild.contains(t.name()) && !t.key().isEmpty()) {
+                SilverSchemaChanges.plan(context.spark(), context.lake().path(TableRef.silver(t.name())), t)
+                        .ifPresent(plan -> refusals.addAll(plan.refusals()));
+            }
+        }
+        return refusals;
+    }
+
     @Override
     public List<TableOutcome> run(JobContext context) {
         SparkSession spark = context.spark();
@@ -75,23 +102,31 @@ public final class SilverJob implements Job {
         List<TableSpec> ordered = parentsFirst(context.tables());
         List<TableOutcome> outcomes = PerTable.run(ordered, TABLE_PARALLELISM, SilverJob::parents, table -> {
             Set<String> recorded = ingested.getOrDefault(table.name(), Set.of());
-            Set<String> pending = new TreeSet<>(recorded);
-            pending.removeAll(applied.getOrDefault(table.name(), Set.of()));
+            Set<String> fresh = new TreeSet<>(recorded);
+            fresh.removeAll(applied.getOrDefault(table.name(), Set.of()));
             if (table.key().isEmpty()) {
                 return TableOutcome.builder(table.name()).status(TableStatus.FAILED)
                         .message("silver needs a key to merge on; declare 'key'").build();
+            }
+            boolean rebuilding = rebuild.contains(table.name());
+            Set<String> pending = rebuilding ? recorded : fresh;
+            String path = context.lake().path(TableRef.silver(table.name()));
+            if (!rebuilding) {
+                // Before anything is read, so that this run's rows fill a column the spec just gained.
+                SilverSchemaChanges.plan(context.spark(), path, table).filter(SilverSchemaChanges.Plan::changesTable)
+                        .ifPresent(plan -> SilverSchemaChanges.apply(context.spark(), path, plan, table));
             }
             // A table whose quarantined rows wait for late parents runs anyway: their parents may be new.
             if (pending.isEmpty() && !LateParents.retries(table)) {
                 LOG.info("{}: no new bronze rows", table.name());
                 return TableOutcome.builder(table.name()).build();
             }
-            SilverTableRun run = SilverTableRun.of(context, table, pending);
+            SilverTableRun run = SilverTableRun.of(context, table, pending, rebuilding);
             TableOutcome outcome = table.cdc().isPresent() ? ChangeFeedApplier.apply(run, recorded)
                     : KeyedApplier.apply(run);
             // A held batch stays pending: the run after a fix judges it again and applies it once.
             if (outcome.status() != TableStatus.FAILED && !outcome.metrics().containsKey(ROWS_HELD)) {
-                appliedNow.put(table.name(), pending);
+                appliedNow.put(table.name(), fresh);
             }
             return outcome;
         });

@@ -22,21 +22,34 @@ import org.apache.spark.sql.SparkSession;
  * history tables live, and the properties a new silver table is created with.
  *
  * @param pending the bronze ingest runs recorded but not yet applied to this table
+ * @param rebuild whether the table is replaced, not merged into ({@code silver --rebuild})
  */
 record SilverTableRun(JobContext context, TableSpec table, Set<String> pending, PiiProtection pii,
                       String bronzePath, String silverPath, String quarantinePath, String historyPath,
-                      Map<String, String> properties) {
+                      Map<String, String> properties, boolean rebuild) {
     SilverTableRun {
         pending = Set.copyOf(pending);
         properties = Map.copyOf(properties);
     }
 
     static SilverTableRun of(JobContext context, TableSpec table, Set<String> pending) {
+        return of(context, table, pending, false);
+    }
+
+    /** @param rebuild whether the run replaces the table with what all of bronze makes ({@code pending} is then every run) */
+    static SilverTableRun of(JobContext context, TableSpec table, Set<String> pending, boolean rebuild) {
         TableRef silver = TableRef.silver(table.name());
         return new SilverTableRun(context, table, pending, new PiiProtection(context.spec()),
                 context.lake().path(TableRef.bronze(table.name())), context.lake().path(silver),
                 context.lake().path(silver.quarantine()), context.lake().path(silver.history()),
-                context.spec().maintenance(silver).tableProperties());
+                withKey(context.spec().maintenance(silver).tableProperties(), table), rebuild);
+    }
+
+    /** The table properties, with the key silver deduplicates by: a later key change is then seen. */
+    private static Map<String, String> withKey(Map<String, String> properties, TableSpec table) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(properties);
+        all.put(SilverSchemaChanges.KEY_PROPERTY, String.join(",", table.key()));
+        return all;
     }
 
     SparkSession spark() {
@@ -49,7 +62,8 @@ record SilverTableRun(JobContext context, TableSpec table, Set<String> pending, 
      * as it is now.
      */
     Dataset<Row> judge(Dataset<Row> bronze) {
-        Dataset<Row> typed = Cleaning.typed(bronze.where(col(BronzeColumns.PARSE_ERROR).isNull())
+        Dataset<Row> typed = Cleaning.typed(Cleaning.withDeclaredColumns(
+                        bronze.where(col(BronzeColumns.PARSE_ERROR).isNull()), table)
                 .withColumn(QuarantineWriter.RAW, pii.rawJson(table)), table);
         return RowRules.evaluate(typed, table, ref -> spark().read().format("delta")
                 .load(context.lake().path(TableRef.silver(ref.table()))).select(ref.refColumn()));
