@@ -110,6 +110,8 @@ public final class TpchLandingGenerator {
         Manifest.TableEntry ordersEntry = table("orders");
         Manifest.TableEntry lineEntry = table("lineitem");
         Random random = random(1);
+        // A stream of its own, so that turning late orders on changes no other defect.
+        Random lateOrders = random(9);
         int batches = settings.batches();
         try (BatchFileWriter orders = tableWriter("orders");
              BatchFileWriter lines = tableWriter("lineitem")) {
@@ -125,7 +127,12 @@ public final class TpchLandingGenerator {
                 if (late) {
                     batch = batch + 1 + random.nextInt(batches - 1 - batch);
                 }
-                emitClean(orders, ordersEntry, batch, orderLine, random, late);
+                boolean lateOrder = draw(lateOrders, Defect.LATE_ORDER) && batch < batches - 1;
+                int orderAt = lateOrder ? batch + 1 : batch;
+                emitClean(orders, ordersEntry, orderAt, orderLine, random, late);
+                if (lateOrder) {
+                    batchEntry(ordersEntry, orderAt).count(Defect.LATE_ORDER);
+                }
                 orderDefects(orders, ordersEntry, batch, of, random);
                 while (pending != null && pending.getOrderKey() == order.getOrderKey()) {
                     String line = pending.toLine();
