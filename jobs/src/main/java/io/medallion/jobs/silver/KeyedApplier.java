@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyedApplier {
     private static final Logger LOG = LoggerFactory.getLogger(KeyedApplier.class);
+    /** Marks the candidates when {@link #newerThanSilver} ranks them with silver's rows. */
+    private static final String CANDIDATE = "_candidate";
 
     private KeyedApplier() {
     }
@@ -106,8 +108,19 @@ public final class KeyedApplier {
                 latest = latest.exceptAll(latest.limit(1));
             }
             MergeCounts merged;
+            long superseded = 0;
             try {
                 Dataset<Row> rows = pii.protect(silverRows(latest, table, run.runId()), table);
+                if (released > 0) {
+                    // A released row may be older than the silver row its key got while it waited.
+                    List<String> line = List.of(BronzeColumns.SOURCE_FILE, BronzeColumns.SOURCE_LINE);
+                    Dataset<Row> lines = late.get().released().select(BronzeColumns.SOURCE_FILE,
+                            BronzeColumns.SOURCE_LINE);
+                    Dataset<Row> back = rows.join(lines, Scala.seq(line), "left_semi");
+                    Dataset<Row> newer = newerThanSilver(spark, run, back);
+                    superseded = back.count() - newer.count();
+                    rows = rows.join(lines, Scala.seq(line), "left_anti").unionByName(newer);
+                }
                 merged = run.rebuild()
                         ? new MergeCounts(DeltaTables.replace(spark, run.silverPath(), rows, table.partitionBy(),
                                 DeltaTables.withChangeFeed(run.properties())), 0, 0)
@@ -118,6 +131,7 @@ public final class KeyedApplier {
             }
             quarantining.join(); // the quarantine's own failure, if any
 
+            duplicates += superseded;
             new RowAccounting(read, released, merged.inserted(), merged.updated(), merged.unchanged(), 0, quarantined,
                     d.dropped(), duplicates, 0).check(table.name());
             long expired = late.isPresent() ? late.get().expiredCount() : 0;
@@ -168,6 +182,27 @@ public final class KeyedApplier {
         Column[] keys = table.key().stream().map(k -> col(k)).toArray(Column[]::new);
         return spark.read().format("delta").load(run.silverPath()).select(keys)
                 .join(judged.select(stored).distinct(), Scala.seq(table.key()), "left_anti");
+    }
+
+    /**
+     * The candidate rows that are their key's latest version against silver too: silver's rows of
+     * their keys and the candidates are ranked together as silver ranks a batch, and the candidates
+     * that win remain. For rows that come back from quarantine, which may be older than what
+     * silver got since.
+     */
+    static Dataset<Row> newerThanSilver(SparkSession spark, SilverTableRun run, Dataset<Row> candidates) {
+        TableSpec table = run.table();
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, run.silverPath())) {
+            return candidates;
+        }
+        Column[] keys = table.key().stream().map(k -> col("`" + k + "`")).toArray(Column[]::new);
+        Dataset<Row> silver = spark.read().format("delta").load(run.silverPath())
+                .join(candidates.select(keys), Scala.seq(table.key()), "left_semi");
+        Column[] columns = java.util.Arrays.stream(candidates.columns()).map(c -> col("`" + c + "`"))
+                .toArray(Column[]::new);
+        return latestPerKey(candidates.withColumn(CANDIDATE, lit(true))
+                        .unionByName(silver.select(columns).withColumn(CANDIDATE, lit(false))), table)
+                .where(col(CANDIDATE)).drop(CANDIDATE);
     }
 
     /** One row per key: the latest by {@code latest_by}, ties broken by bronze position. */

@@ -52,7 +52,6 @@ public final class QuarantineReplay implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(QuarantineReplay.class);
     static final String RELEASED = "released";
     static final String DROPPED = "dropped";
-    private static final String REPLAYED = "_replayed";
 
     private final Optional<String> rule;
     private final Optional<LocalDate> since;
@@ -150,7 +149,7 @@ public final class QuarantineReplay implements Job {
             Dataset<Row> passing = judged.where(col(RowRules.DISPOSITION).equalTo(RowRules.KEEP));
             Dataset<Row> candidates = run.pii().protect(KeyedApplier.silverRows(
                     KeyedApplier.latestPerKey(passing, table), table, run.runId()), table);
-            Dataset<Row> newer = newerThanSilver(spark, run, candidates);
+            Dataset<Row> newer = KeyedApplier.newerThanSilver(spark, run, candidates);
             MergeCounts merged = KeyedMerge.merge(spark, run.silverPath(), newer, table, run.properties());
             long superseded = d.kept() - merged.inserted() - merged.updated() - merged.unchanged();
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, stillQuarantined,
@@ -166,26 +165,6 @@ public final class QuarantineReplay implements Job {
         } finally {
             judged.unpersist();
         }
-    }
-
-    /**
-     * The replayed rows that are a key's latest version against silver too: silver's rows of their
-     * keys and the candidates are ranked together as silver ranks a batch, and the candidates that
-     * win remain.
-     */
-    private static Dataset<Row> newerThanSilver(SparkSession spark, SilverTableRun run, Dataset<Row> candidates) {
-        TableSpec table = run.table();
-        if (!DeltaTable.isDeltaTable(spark, run.silverPath())) {
-            return candidates;
-        }
-        Column[] keys = table.key().stream().map(k -> col("`" + k + "`")).toArray(Column[]::new);
-        Dataset<Row> silver = spark.read().format("delta").load(run.silverPath())
-                .join(candidates.select(keys), Scala.seq(table.key()), "left_semi");
-        Column[] columns = java.util.Arrays.stream(candidates.columns()).map(c -> col("`" + c + "`"))
-                .toArray(Column[]::new);
-        return KeyedApplier.latestPerKey(candidates.withColumn(REPLAYED, lit(true))
-                        .unionByName(silver.select(columns).withColumn(REPLAYED, lit(false))), table)
-                .where(col(REPLAYED)).drop(REPLAYED);
     }
 
     /** The records whose rows now pass are released; those a drop rule now leaves out, dropped. */

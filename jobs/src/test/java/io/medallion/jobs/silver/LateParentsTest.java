@@ -38,27 +38,35 @@ class LateParentsTest {
         write("lines/2024-01-01/l.csv", "l_id,l_order\n1,1\n2,2\n3,3\n");
         write("short/2024-01-01/s.csv", "l_id,l_order\n1,2\n");
         write("orders/2024-01-02/o.csv", "o_id\n2\n");
+        // A newer version of line item 3, pointing at an order that exists, arrives while the old one waits.
+        write("lines/2024-01-02/l.csv", "l_id,l_order\n3,1\n");
         write("orders/2024-01-03/o.csv", "o_id\n3\n");
 
         day(spec, "2024-01-01");
-        assertThat(silver(spark, "lines")).containsExactly("1");
+        assertThat(silver(spark, "lines")).containsExactly("1 1");
         assertThat(quarantine(spark, "lines")).containsExactlyInAnyOrder("2 quarantined", "3 quarantined");
 
-        // Order 2 arrives alone: line item 2 is released into silver, 3 still waits; the 12h window has ended.
+        // Order 2 arrives: line item 2 is released into silver; 3's old version still waits, its new one
+        // is in silver. The 12h window has ended.
         day(spec, "2024-01-02");
-        assertThat(silver(spark, "lines")).containsExactlyInAnyOrder("1", "2");
+        assertThat(silver(spark, "lines")).containsExactlyInAnyOrder("1 1", "2 2", "3 1");
         assertThat(quarantine(spark, "lines")).containsExactlyInAnyOrder("2 released", "3 quarantined");
         Row run = lastSilverRun(spark, "lines");
-        assertThat(run.<Long>getAs("rows_read")).isZero();
-        assertThat(run.<Long>getAs("rows_written")).isEqualTo(1);
+        assertThat(run.<Long>getAs("rows_read")).isEqualTo(1);
+        assertThat(run.<Long>getAs("rows_written")).isEqualTo(2);
         assertThat(TestLedger.metrics(run)).containsEntry("released_from_quarantine", "1")
                 .containsEntry("rows_expired", "0");
         assertThat(silver(spark, "short")).isEmpty();
         assertThat(quarantine(spark, "short")).containsExactly("1 expired");
 
+        // Order 3 arrives: the old version of 3 passes now but is older than silver's, which stays.
         day(spec, "2024-01-03");
-        assertThat(silver(spark, "lines")).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(silver(spark, "lines")).containsExactlyInAnyOrder("1 1", "2 2", "3 1");
         assertThat(quarantine(spark, "lines")).containsExactlyInAnyOrder("2 released", "3 released");
+        Row third = lastSilverRun(spark, "lines");
+        assertThat(TestLedger.metrics(third)).containsEntry("released_from_quarantine", "1");
+        assertThat(third.<Long>getAs("rows_written")).isZero();
+        assertThat(third.<Long>getAs("duplicates_dropped")).as("superseded by silver's newer row").isEqualTo(1);
         assertThat(silver(spark, "short")).as("an expired row stays out, its parent here or not").isEmpty();
         assertThat(quarantine(spark, "short")).containsExactly("1 expired");
     }
@@ -103,8 +111,8 @@ class LateParentsTest {
     }
 
     private List<String> silver(SparkSession spark, String table) {
-        return spark.read().format("delta").load(dir.resolve("lake/silver/" + table).toString()).select("l_id")
-                .collectAsList().stream().map(r -> String.valueOf(r.get(0))).toList();
+        return spark.read().format("delta").load(dir.resolve("lake/silver/" + table).toString())
+                .select("l_id", "l_order").collectAsList().stream().map(r -> r.get(0) + " " + r.get(1)).toList();
     }
 
     private List<String> quarantine(SparkSession spark, String table) {
