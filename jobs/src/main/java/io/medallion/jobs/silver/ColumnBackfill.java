@@ -74,8 +74,7 @@ public final class ColumnBackfill implements Job {
             return outcome.message("no silver table yet: nothing to backfill").build();
         }
         long start = System.nanoTime();
-        SilverSchemaChanges.plan(spark, run.silverPath(), table).filter(SilverSchemaChanges.Plan::changesTable)
-                .ifPresent(plan -> SilverSchemaChanges.apply(spark, run.silverPath(), plan, table));
+        SilverSchemaChanges.applyTo(spark, run.silverPath(), table);
         Dataset<Row> bronze = spark.read().format("delta").load(run.bronzePath());
         List<String> match = new ArrayList<>(table.key());
         Dataset<Row> source;

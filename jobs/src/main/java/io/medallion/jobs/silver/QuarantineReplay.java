@@ -75,6 +75,12 @@ public final class QuarantineReplay implements Job {
         return "quarantine-replay";
     }
 
+    /** A replay merges into silver: the same spec changes are refused as for silver's own runs. */
+    @Override
+    public List<String> refusals(JobContext context) {
+        return new SilverJob().refusals(context);
+    }
+
     @Override
     public JobDatasets datasets(JobContext context) {
         List<TableRef> reads = new ArrayList<>();
@@ -150,6 +156,7 @@ public final class QuarantineReplay implements Job {
             Dataset<Row> candidates = run.pii().protect(KeyedApplier.silverRows(
                     KeyedApplier.latestPerKey(passing, table), table, run.runId()), table);
             Dataset<Row> newer = KeyedApplier.newerThanSilver(spark, run, candidates);
+            SilverSchemaChanges.applyTo(spark, run.silverPath(), table); // today's spec may add a column
             MergeCounts merged = KeyedMerge.merge(spark, run.silverPath(), newer, table, run.properties());
             long superseded = d.kept() - merged.inserted() - merged.updated() - merged.unchanged();
             new RowAccounting(read, merged.inserted(), merged.updated(), merged.unchanged(), 0, stillQuarantined,

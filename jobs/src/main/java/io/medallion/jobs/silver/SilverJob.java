@@ -113,8 +113,7 @@ public final class SilverJob implements Job {
             String path = context.lake().path(TableRef.silver(table.name()));
             if (!rebuilding) {
                 // Before anything is read, so that this run's rows fill a column the spec just gained.
-                SilverSchemaChanges.plan(context.spark(), path, table).filter(SilverSchemaChanges.Plan::changesTable)
-                        .ifPresent(plan -> SilverSchemaChanges.apply(context.spark(), path, plan, table));
+                SilverSchemaChanges.applyTo(context.spark(), path, table);
             }
             // A table whose quarantined rows wait for late parents runs anyway: their parents may be new.
             if (pending.isEmpty() && !LateParents.retries(table)) {

@@ -139,6 +139,14 @@ public final class SilverSchemaChanges {
     }
 
     /**
+     * Brings an existing silver table in line with its spec where that is done in place (see
+     * {@link #apply}); the refusals were asked before the run ({@link SilverJob#refusals}).
+     */
+    static void applyTo(SparkSession spark, String path, TableSpec table) {
+        plan(spark, path, table).filter(Plan::changesTable).ifPresent(plan -> apply(spark, path, plan, table));
+    }
+
+    /**
      * Applies a plan without refusals: adds the new columns, rewrites the table once when a type
      * widens (Delta 3.3 widens only small integers in place), and records the key.
      */
