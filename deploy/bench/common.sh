@@ -15,3 +15,7 @@ seconds() { # run a command, print its wall seconds; its output goes to $1
   end=$(date +%s.%N)
   awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
+
+batch_dates() { # the batch dates of the landing data in $1, one per line, from its manifest.json
+  grep -o '"batch_dates" *: *\[[^]]*\]' "$1/manifest.json" | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}'
+}

@@ -32,8 +32,7 @@ for scale in "${SCALES[@]}"; do
   work="$(mktemp -d)"
   export MEDALLION_LANDING_ROOT="$work/landing" MEDALLION_LAKE_ROOT="$work/lake"
   seconds "$work/generate.log" "$LAUNCHER" generate --scale "$scale" >/dev/null
-  mapfile -t dates < <(grep -o '"batch_dates" *: *\[[^]]*\]' "$work/landing/manifest.json" \
-      | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}')
+  mapfile -t dates < <(batch_dates "$work/landing")
   for date in "${dates[@]}"; do
     seconds "$work/bronze-$date.log" "$LAUNCHER" bronze --run-date "$date" --table lineitem --table orders >/dev/null
     seconds "$work/silver-$date.log" "$LAUNCHER" silver --run-date "$date" --table lineitem --table orders >/dev/null

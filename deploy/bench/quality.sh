@@ -35,8 +35,7 @@ for scale in "${SCALES[@]}"; do
   work="$(mktemp -d)"
   export MEDALLION_LANDING_ROOT="$work/landing" MEDALLION_LAKE_ROOT="$work/lake"
   seconds "$work/generate.log" "$LAUNCHER" generate --scale "$scale" >/dev/null
-  date=$(grep -o '"batch_dates" *: *\[[^]]*\]' "$work/landing/manifest.json" \
-      | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}' | head -n 1)
+  date=$(batch_dates "$work/landing" | head -n 1)
   seconds "$work/bronze.log" "$LAUNCHER" bronze --run-date "$date" --table lineitem --table orders >/dev/null
   seconds "$work/silver.log" "$LAUNCHER" silver --run-date "$date" --table lineitem --table orders >/dev/null
   seconds "$work/quality.log" "$LAUNCHER" quality --layer silver --table lineitem --run-date "$date" >/dev/null
