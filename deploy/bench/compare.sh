@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The comparison harness: medallion next to its peers, every figure measured in this run, on the
+# same files and machine, printed as one table (ids P1..P6 as in the performance issue):
+#   P1  bronze against bare Spark (Spark's reader with the declared schema into Delta), per format
+#       (formats.sh: pairs A B A B, medians);
+#   P2  the quality suite of silver.lineitem against one plain aggregation scan computing the same
+#       row-level counts (quality.sh);
+#   P4  a selective query (one week of l_shipdate) after Z-order against before: the megabytes its
+#       scan reads after data skipping; and maintain of a healthy table against the Z-order run
+#       (maintain.sh);
+#   P5  the whole pipeline (bronze to gold, every batch) at SCALE against SCALE / 10, in pairs
+#       (small, large, small, large), each on a fresh lake, medians. Linear would be 10.
+# P3 (an incremental day of 1 % changes against the full load) and P6 (a hand-written Spark SQL job
+# and DuckDB computing the same gold tables) are not measured yet: their rows say so.
+# Each benchmark's own table is kept next to the summary, in the output folder.
+# Usage: deploy/bench/compare.sh [--scale SF] [--pairs N] [--out DIR]
+#   (defaults: SF 1, 2 pairs, a temporary folder removed afterwards).
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+SCALE=1 PAIRS=2 OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --scale) SCALE="$2"; shift 2 ;;
+    --pairs) PAIRS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+set --
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=common.sh
+source "$here/common.sh"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+out="${OUT:-$work/out}"
+mkdir -p "$out"
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+bench() { # runs a benchmark, its table to $out/<name>.txt
+  local name="$1"; shift
+  echo "$(date +%T) $name.sh $*" >&2
+  "$here/$name.sh" "$@" >"$out/$name.txt" 2>"$out/$name.err" \
+    || { echo "$name.sh failed:" >&2; tail -30 "$out/$name.err" >&2; exit 1; }
+}
+
+rows=()
+row() { rows+=("$(printf '%-3s %-62s %10s %10s %7s %9s' "$@")"); }
+
+# P1
+bench formats "$SCALE" "$PAIRS"
+while read -r f _ bronze _ bare _ _ r; do
+  row P1 "bronze / bare Spark, $f (s)" "$bronze" "$bare" "$r" "<= 1.15"
+done < <(tail -n +2 "$out/formats.txt")
+
+# P2
+bench quality "$SCALE"
+read -r _ _ constraints quality_s scan_s _ q_a _ < <(tail -n 1 "$out/quality.txt")
+row P2 "quality of silver.lineitem / plain scan, $constraints constraints (s)" "$quality_s" "$scan_s" "$q_a" "<= 1.5"
+
+row P3 "incremental day of 1 % / full load" "-" "-" "-" "<= 0.10"
+
+# P4: the columns of maintain.sh's table (see its header).
+bench maintain "$SCALE"
+read -r _ _ _ _ _ maintain_s _ _ mb_before mb_after _ healthy_s _ < <(sed -n 2p "$out/maintain.txt")
+row P4 "selective query after / before Z-order (MB read)" "$mb_after" "$mb_before" "$(ratio "$mb_after" "$mb_before")" \
+  "<= 0.10"
+row P4 "maintain of a healthy table / Z-order run (s)" "$healthy_s" "$maintain_s" "$(ratio "$healthy_s" "$maintain_s")" \
+  "<= 0.05"
+
+# P5
+small=$(awk -v s="$SCALE" 'BEGIN { print s / 10 }')
+for scale in "$small" "$SCALE"; do
+  MEDALLION_LANDING_ROOT="$work/landing-$scale" seconds "$work/generate-$scale.log" "$LAUNCHER" generate \
+    --scale "$scale" >/dev/null
+done
+for pair in $(seq 1 "$PAIRS"); do
+  for scale in "$small" "$SCALE"; do
+    echo "$(date +%T) pipeline at SF $scale, pair $pair" >&2
+    mapfile -t dates < <(batch_dates "$work/landing-$scale")
+    rm -rf "$work/lake"
+    MEDALLION_LANDING_ROOT="$work/landing-$scale" MEDALLION_LAKE_ROOT="$work/lake" seconds "$out/pipeline-$scale.log" \
+      "$LAUNCHER" pipeline --from "${dates[0]}" --to "${dates[-1]}" | awk '{ printf "%.1f\n", $1 }' >>"$work/pipeline-$scale"
+  done
+done
+rm -rf "$work/lake"
+big_s=$(median <"$work/pipeline-$SCALE"); small_s=$(median <"$work/pipeline-$small")
+row P5 "whole pipeline, SF $SCALE / SF $small, ${#dates[@]} batches (s)" "$big_s" "$small_s" "$(ratio "$big_s" "$small_s")" \
+  "10 linear"
+
+row P6 "whole pipeline / hand-written Spark SQL job" "-" "-" "-" "<= 1.3"
+row P6 "whole pipeline / DuckDB" "-" "-" "-" "record"
+
+echo "medallion against its peers at SF $SCALE ($PAIRS pair(s); - = not measured yet)"
+printf '%-3s %-62s %10s %10s %7s %9s\n' id comparison medallion peer ratio goal
+printf '%s\n' "${rows[@]}"
