@@ -19,3 +19,7 @@ seconds() { # run a command, print its wall seconds; its output goes to $1
 batch_dates() { # the batch dates of the landing data in $1, one per line, from its manifest.json
   grep -o '"batch_dates" *: *\[[^]]*\]' "$1/manifest.json" | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}'
 }
+
+median() { # the median of the numbers on standard input, one per line
+  sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

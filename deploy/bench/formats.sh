@@ -28,7 +28,6 @@ for f in "${formats[@]}"; do
   echo "generated $f landing data in $s s" >&2
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '%-10s %10s %10s %10s %10s %14s %14s %8s\n' format rows bronze_s table_s bare_s bronze_rows/s bare_rows/s \
   ratio
