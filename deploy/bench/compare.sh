@@ -86,9 +86,10 @@ javac -nowarn -d "$work/peers" -cp "$spark_cp" "$here/peers/HandWrittenPipeline.
 javac -nowarn -d "$work/peers" -cp "$duckdb_jar" "$here/peers/DuckDbPipeline.java"
 # shellcheck source=../bin/java17-opens.sh
 source "$MEDALLION_HOME/deploy/bin/java17-opens.sh"
-# The launcher's own JVM flags (see deploy/bin/medallion), so that the hand-written job runs as medallion does.
-peer_jvm=(-Xmx"${MEDALLION_DRIVER_MEMORY:-4g}" -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
-  -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000 -XX:+UseParallelGC "${OPENS[@]}"
+# shellcheck source=../bin/jvm-tuning.sh
+source "$MEDALLION_HOME/deploy/bin/jvm-tuning.sh"
+# The launcher's own JVM flags, so that the hand-written job runs as medallion does.
+peer_jvm=(-Xmx"${MEDALLION_DRIVER_MEMORY:-4g}" "${JVM_TUNING[@]}" "${OPENS[@]}"
   -Dlog4j2.configurationFile=classpath:medallion-log4j2.properties)
 gold_counts() { # "model rows" lines of a peer's output
   sed -n 's/^gold\.\([a-z_]*\) \([0-9]*\) rows$/\1 \2/p' "$1"
