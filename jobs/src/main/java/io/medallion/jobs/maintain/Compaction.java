@@ -38,6 +38,18 @@ final class Compaction {
     }
 
     /**
+     * The size to give Delta's Z-order so that its files come out near the target size. Delta
+     * writes {@code floor(partition bytes / maxFileSize)} files for a Z-ordered partition, so a file
+     * can grow to twice maxFileSize: a 230 MB table and a 128 MB target made one 230 MB file, which a
+     * selective query then read whole. At two thirds of the target the files land between two
+     * thirds and four thirds of it (two files of 115 MB there), still well above the small-file
+     * line, so a second run finds nothing to do.
+     */
+    static long zorderMaxFileSize(MaintenanceSpec spec) {
+        return spec.targetFileSize() * 2 / 3;
+    }
+
+    /**
      * The partitions due for compaction (more small files than the threshold, or a Z-ordered table's
      * partition with new files), as OPTIMIZE predicates.
      */
@@ -65,7 +77,8 @@ final class Compaction {
         if (partitions.isEmpty()) {
             return Result.NONE;
         }
-        session.conf().set("spark.databricks.delta.optimize.maxFileSize", spec.targetFileSize());
+        session.conf().set("spark.databricks.delta.optimize.maxFileSize",
+                spec.zorderBy().isEmpty() ? spec.targetFileSize() : zorderMaxFileSize(spec));
         session.conf().set("spark.databricks.delta.optimize.minFileSize", smallBelow(spec));
         DeltaOptimizeBuilder optimize = DeltaTable.forPath(session, path).optimize();
         if (!partitionColumns.isEmpty()) {

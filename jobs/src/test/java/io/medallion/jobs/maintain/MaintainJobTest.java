@@ -157,8 +157,22 @@ class MaintainJobTest {
         assertThat(files).as("several Z-ordered files").isGreaterThan(3);
         assertThat((double) ordered.files() / unordered.files()).isLessThanOrEqualTo(0.25);
         assertThat(ordered.files()).isLessThan(files);
+        // Left to itself, Delta's Z-order writes files of the target size and up to twice it.
+        assertThat(fileSizes(path)).as("every Z-ordered file within the 1MB target and not small")
+                .allSatisfy(size -> assertThat(size).isBetween(512 * 1024L, 1024 * 1024L));
         assertThat(fingerprint(spark.read().format("delta").load(path))).isEqualTo(before);
         assertThat(lastLedgerMetrics("zordered")).containsEntry("zorder_by", "k");
+    }
+
+    private List<Long> fileSizes(String path) {
+        return java.util.Arrays.stream(spark.read().format("delta").load(path).inputFiles()).map(f -> {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(f);
+            try {
+                return file.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(file).getLen();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
     }
 
     @Test
