@@ -5,6 +5,8 @@
 #       (formats.sh: pairs A B A B, medians);
 #   P2  the quality suite of silver.lineitem against one plain aggregation scan computing the same
 #       row-level counts (quality.sh);
+#   P3  an incremental day (1 % of the line items and orders changed) against the initial full
+#       load, for silver and for gold (incremental.sh);
 #   P4  a selective query (one week of l_shipdate) after Z-order against before: the megabytes its
 #       scan reads after data skipping; and maintain of a healthy table against the Z-order run
 #       (maintain.sh);
@@ -16,7 +18,6 @@
 #       (peers/DuckDbPipeline.java: the same gold tables from the raw files in one pass). What
 #       each peer is given to be fair is written at the top of its file. The gold tables' row
 #       counts of all three are printed under the table, so a peer that skipped work shows.
-# P3 (an incremental day of 1 % changes against the full load) is not measured yet: its row says so.
 # Each benchmark's own table is kept next to the summary, in the output folder.
 # Usage: deploy/bench/compare.sh [--scale SF] [--pairs N] [--out DIR]
 #   (defaults: SF 1, 2 pairs, a temporary folder removed afterwards).
@@ -64,7 +65,11 @@ bench quality "$SCALE"
 read -r _ _ constraints quality_s scan_s _ q_a _ < <(tail -n 1 "$out/quality.txt")
 row P2 "quality of silver.lineitem / plain scan, $constraints constraints (s)" "$quality_s" "$scan_s" "$q_a" "<= 1.5"
 
-row P3 "incremental day of 1 % / full load" "-" "-" "-" "<= 0.10"
+# P3: the columns of incremental.sh's table (see its header).
+bench incremental "$SCALE"
+while read -r _ stage full incr r; do
+  row P3 "incremental day of 1 % changes / full load, $stage (s)" "$incr" "$full" "$r" "<= 0.10"
+done < <(tail -n +2 "$out/incremental.txt")
 
 # P4: the columns of maintain.sh's table (see its header).
 bench maintain "$SCALE"
