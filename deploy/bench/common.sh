@@ -20,6 +20,10 @@ batch_dates() { # the batch dates of the landing data in $1, one per line, from 
   grep -o '"batch_dates" *: *\[[^]]*\]' "$1/manifest.json" | grep -o '[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}'
 }
 
+ratio() { # a / b to two decimals, or - when b is 0
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+}
+
 median() { # the median of the numbers on standard input, one per line
   sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

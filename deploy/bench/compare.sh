@@ -43,7 +43,6 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 out="${OUT:-$work/out}"
 mkdir -p "$out"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 bench() { # runs a benchmark, its table to $out/<name>.txt
   local name="$1"; shift
   echo "$(date +%T) $name.sh $*" >&2

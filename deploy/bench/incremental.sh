@@ -65,5 +65,5 @@ done
 printf '%-6s %-7s %-7s %13s %7s %14s %7s\n' scale variant stage changed_lines full_s incremental_s ratio
 while read -r variant stage changed full incr; do
   printf '%-6s %-7s %-7s %13s %7s %14s %7s\n' "$scale" "$variant" "$stage" "$changed" "$full" "$incr" \
-    "$(awk -v a="$incr" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+    "$(ratio "$incr" "$full")"
 done <"$work/rows"
